@@ -1,0 +1,115 @@
+package dev.tessera.train.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parsed {@code --name value} and {@code --switch} arguments. Every name must be one the command knows;
+ * a typo is a usage error, not a silently ignored option.
+ */
+public final class Flags {
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final List<String> positional = new ArrayList<>();
+
+    private Flags() {}
+
+    /**
+     * Parses {@code args}. {@code valued} names take a value ({@code --steps 100} or {@code --steps=100});
+     * {@code switches} take none.
+     */
+    public static Flags parse(String[] args, Set<String> valued, Set<String> switches) {
+        Flags flags = new Flags();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                flags.positional.add(arg);
+                continue;
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (switches.contains(name)) {
+                if (value != null) {
+                    throw new UsageException("--" + name + " takes no value");
+                }
+                flags.values.put(name, "true");
+            } else if (valued.contains(name)) {
+                if (value == null) {
+                    if (i + 1 >= args.length) {
+                        throw new UsageException("--" + name + " needs a value");
+                    }
+                    value = args[++i];
+                }
+                flags.values.put(name, value);
+            } else {
+                throw new UsageException("unknown option --" + name);
+            }
+        }
+        return flags;
+    }
+
+    public List<String> positional() {
+        return List.copyOf(positional);
+    }
+
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    public String string(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    public int integer(String name, int fallback) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    public long longValue(String name, long fallback) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    public double number(String name, double fallback) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a number, got '" + v + "'");
+        }
+    }
+
+    /** A command-line mistake; the message is shown to the user as it is. */
+    public static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tessera.train.train;
+
+/**
+ * A progress report during training.
+ *
+ * @param step steps done
+ * @param steps steps in the run
+ * @param loss mean loss over the steps since the previous report
+ * @param mse mean reconstruction error (pixels in [0, 1]) over the same steps
+ * @param usage fraction of the K codes chosen at least once over the same steps
+ * @param temperature current Gumbel-softmax temperature
+ * @param elapsedSeconds time since training started
+ */
+public record TrainingProgress(
+        int step, int steps, double loss, double mse, double usage, double temperature, double elapsedSeconds) {
+
+    public double stepsPerSecond() {
+        return elapsedSeconds > 0 ? step / elapsedSeconds : 0;
+    }
+
+    public double etaSeconds() {
+        double rate = stepsPerSecond();
+        return rate > 0 ? (steps - step) / rate : Double.NaN;
+    }
+
+    /** One line for a terminal, e.g. {@code step  400/1500  loss 0.0213  mse 0.0172  usage 0.97 ...}. */
+    public String format() {
+        int width = String.valueOf(steps).length();
+        return String.format("step %" + width + "d/%d  loss %.4f  mse %.4f  usage %.2f  tau %.3f  %.1f steps/s  ETA %s",
+                step, steps, loss, mse, usage, temperature, stepsPerSecond(), formatDuration(etaSeconds()));
+    }
+
+    static String formatDuration(double seconds) {
+        if (!Double.isFinite(seconds)) {
+            return "?";
+        }
+        long s = Math.round(seconds);
+        return s >= 60 ? (s / 60) + "m" + String.format("%02d", s % 60) + "s" : s + "s";
+    }
+}

@@ -64,7 +64,7 @@ public final class Tokenizer implements AutoCloseable {
     TokenizerManifest manifest = TokenizerDirectory.readManifest(dir);
     TokenizerDirectory.verify(dir, manifest);
     NpyMatrix codebook = readCodebook(dir, manifest);
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OrtEnvironments.get();
     String label = manifest.getName() + ":" + manifest.getVersion();
     EncoderDecoderSessions sessions = EncoderDecoderSessions.open(env, dir, options, label);
     try {

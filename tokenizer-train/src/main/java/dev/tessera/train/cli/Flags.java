@@ -43,7 +43,7 @@ public final class Flags {
                 flags.values.put(name, "true");
             } else if (valued.contains(name)) {
                 if (value == null) {
-                    if (i + 1 >= args.length) {
+                    if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                         throw new UsageException("--" + name + " needs a value");
                     }
                     value = args[++i];

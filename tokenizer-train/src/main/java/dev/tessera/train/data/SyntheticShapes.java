@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 
 /**
  * The built-in data set: grayscale images of filled circles, squares, triangles and striped patches
- * at random positions, sizes and intensities on a dark, slightly varying background. Generated from
+ * at random positions, sizes and intensities on a dark background of random level. Generated from
  * a seed, so the same seed always gives the same images, and it needs no download.
  */
 public final class SyntheticShapes {

@@ -42,6 +42,10 @@ public final class KMeans {
 
     /** Sum of squared distances from each point [n, dim] to its nearest centre [k, dim]. */
     public double inertia(float[] points, int dim, float[] centres) {
+        if (dim < 1 || points.length % dim != 0 || centres.length != k * dim) {
+            throw new IllegalArgumentException("expected points [n, " + dim + "] and centres [" + k + ", " + dim
+                    + "], got " + points.length + " and " + centres.length + " values");
+        }
         int n = points.length / dim;
         return assign(points, n, dim, centres, new int[n]);
     }

@@ -1,5 +1,7 @@
 package dev.tessera.train.train;
 
+import java.util.Locale;
+
 /**
  * A progress report during training.
  *
@@ -26,7 +28,7 @@ public record TrainingProgress(
     /** One line for a terminal, e.g. {@code step  400/1500  loss 0.0213  mse 0.0172  usage 0.97 ...}. */
     public String format() {
         int width = String.valueOf(steps).length();
-        return String.format("step %" + width + "d/%d  loss %.4f  mse %.4f  usage %.2f  tau %.3f  %.1f steps/s  ETA %s",
+        return String.format(Locale.ROOT, "step %" + width + "d/%d  loss %.4f  mse %.4f  usage %.2f  tau %.3f  %.1f steps/s  ETA %s",
                 step, steps, loss, mse, usage, temperature, stepsPerSecond(), formatDuration(etaSeconds()));
     }
 
@@ -35,6 +37,6 @@ public record TrainingProgress(
             return "?";
         }
         long s = Math.round(seconds);
-        return s >= 60 ? (s / 60) + "m" + String.format("%02d", s % 60) + "s" : s + "s";
+        return s >= 60 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s" : s + "s";
     }
 }

@@ -14,6 +14,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.tessera.runtime.OrtEnvironments;
 import dev.tessera.onnx.ModelProto;
 import dev.tessera.onnx.TensorProto;
 import dev.tessera.onnx.TensorShapeProto;
@@ -178,7 +179,7 @@ class TokenizerGraphsTest {
             NDArray array = manager.create(input, new Shape(4, 2, 3, 5));
             expected = array.repeat(2, 2).repeat(3, 2).toFloatArray();
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 OrtSession session = env.createSession(g.build(VERSION).toByteArray(), options);
                 OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] {4, 2, 3, 5});
@@ -206,7 +207,7 @@ class TokenizerGraphsTest {
         g.output("y", TensorProto.DataType.FLOAT, 2, 3);
         assertThrows(IllegalArgumentException.class, () -> g.input("y", TensorProto.DataType.FLOAT, 1));
 
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironments.get();
         float[] input = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 OrtSession session = env.createSession(g.build(VERSION).toByteArray(), options);
@@ -301,7 +302,7 @@ class TokenizerGraphsTest {
     private record Graphs(OrtEnvironment env, OrtSession encoder, OrtSession decoder) implements AutoCloseable {
 
         static Graphs open(Tokenizer tok) throws OrtException {
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtEnvironment env = OrtEnvironments.get();
             byte[] enc = TokenizerGraphs.encoder(tok.arch(), tok.weights(), tok.codebook(), VERSION).toByteArray();
             byte[] dec = TokenizerGraphs.decoder(tok.arch(), tok.weights(), tok.codebook(), VERSION).toByteArray();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

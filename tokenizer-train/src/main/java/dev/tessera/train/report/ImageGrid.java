@@ -1,0 +1,76 @@
+package dev.tessera.train.report;
+
+import dev.tessera.runtime.ImageBatch;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/**
+ * Lays out rows of images (for example originals above their reconstructions) in one PNG, each image
+ * enlarged by an integer factor with nearest-neighbour sampling so that single pixels stay visible.
+ */
+public final class ImageGrid {
+
+    private static final int GAP = 2;
+
+    private final int scale;
+
+    public ImageGrid(int scale) {
+        if (scale < 1) {
+            throw new IllegalArgumentException("scale must be at least 1, got " + scale);
+        }
+        this.scale = scale;
+    }
+
+    /** One row per batch, the first {@code columns} images of each; all batches must share their shape. */
+    public BufferedImage render(List<ImageBatch> rows, int columns) {
+        ImageBatch first = rows.get(0);
+        for (ImageBatch row : rows) {
+            if (row.channels() != first.channels() || row.height() != first.height() || row.width() != first.width()) {
+                throw new IllegalArgumentException("every row must hold images of one shape");
+            }
+            if (row.count() < columns) {
+                throw new IllegalArgumentException("a row has " + row.count() + " images, fewer than " + columns);
+            }
+        }
+        int cellW = first.width() * scale + GAP;
+        int cellH = first.height() * scale + GAP;
+        BufferedImage canvas = new BufferedImage(columns * cellW + GAP, rows.size() * cellH + GAP, BufferedImage.TYPE_INT_RGB);
+        for (int r = 0; r < rows.size(); r++) {
+            for (int c = 0; c < columns; c++) {
+                draw(canvas, rows.get(r), c, GAP + c * cellW, GAP + r * cellH);
+            }
+        }
+        return canvas;
+    }
+
+    /** Renders and writes a PNG, creating parent directories. */
+    public void write(Path file, List<ImageBatch> rows, int columns) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        if (!ImageIO.write(render(rows, columns), "png", file.toFile())) {
+            throw new IOException("no PNG writer available to write " + file);
+        }
+    }
+
+    private void draw(BufferedImage canvas, ImageBatch batch, int index, int left, int top) {
+        for (int y = 0; y < batch.height() * scale; y++) {
+            for (int x = 0; x < batch.width() * scale; x++) {
+                canvas.setRGB(left + x, top + y, rgb(batch, index, y / scale, x / scale));
+            }
+        }
+    }
+
+    private static int rgb(ImageBatch batch, int n, int y, int x) {
+        if (batch.channels() == 1) {
+            int v = batch.pixel(n, 0, y, x);
+            return (v << 16) | (v << 8) | v;
+        }
+        return (batch.pixel(n, 0, y, x) << 16) | (batch.pixel(n, 1, y, x) << 8) | batch.pixel(n, 2, y, x);
+    }
+}

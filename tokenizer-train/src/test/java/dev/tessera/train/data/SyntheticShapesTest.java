@@ -1,0 +1,105 @@
+package dev.tessera.train.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tessera.runtime.ImageBatch;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SyntheticShapesTest {
+
+    private static final int COUNT = 64;
+
+    @Test
+    void sameSeedGivesIdenticalImages() {
+        ImageBatch a = new SyntheticShapes().generate(COUNT, 42L);
+        ImageBatch b = new SyntheticShapes().generate(COUNT, 42L);
+        assertArrayEquals(a.pixels(), b.pixels());
+    }
+
+    @Test
+    void differentSeedsGiveDifferentImages() {
+        ImageBatch a = new SyntheticShapes().generate(COUNT, 42L);
+        ImageBatch b = new SyntheticShapes().generate(COUNT, 43L);
+        assertFalse(Arrays.equals(a.pixels(), b.pixels()));
+    }
+
+    @Test
+    void batchHasShapeCountByOneBy32By32() {
+        ImageBatch batch = new SyntheticShapes().generate(5, 1L);
+        assertArrayEquals(new long[] {5, 1, 32, 32}, batch.shape());
+        assertEquals(5 * 32 * 32, batch.pixels().length);
+    }
+
+    @Test
+    void customSizeIsHonoured() {
+        ImageBatch batch = new SyntheticShapes(16).generate(3, 1L);
+        assertArrayEquals(new long[] {3, 1, 16, 16}, batch.shape());
+    }
+
+    @Test
+    void everyImageHasDarkBackgroundAndAtLeastOneBrightShapePixel() {
+        ImageBatch batch = new SyntheticShapes().generate(COUNT, 7L);
+        for (int n = 0; n < COUNT; n++) {
+            int min = 255;
+            int max = 0;
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    int v = batch.pixel(n, 0, y, x);
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+            assertTrue(min <= 40, "image " + n + " has no background pixel; darkest is " + min);
+            assertTrue(max >= 90, "image " + n + " has no shape pixel; brightest is " + max);
+        }
+    }
+
+    @Test
+    void pixelsAreEitherBackgroundOrShapeNeverInBetween() {
+        // Background levels are drawn from [0, 40), shape intensities from [90, 255): after rounding
+        // nothing lies in 41..89.
+        ImageBatch batch = new SyntheticShapes().generate(COUNT, 11L);
+        for (byte p : batch.pixels()) {
+            int v = p & 0xff;
+            assertTrue(v <= 40 || v >= 90, "pixel level " + v + " is neither background nor shape");
+        }
+    }
+
+    @Test
+    void valuesSpanARealRangeAndImagesDiffer() {
+        ImageBatch batch = new SyntheticShapes().generate(COUNT, 3L);
+        Set<Integer> levels = new HashSet<>();
+        int darkest = 255;
+        int brightest = 0;
+        for (byte p : batch.pixels()) {
+            int v = p & 0xff;
+            levels.add(v);
+            darkest = Math.min(darkest, v);
+            brightest = Math.max(brightest, v);
+        }
+        assertTrue(darkest < 40, "darkest " + darkest);
+        assertTrue(brightest > 200, "brightest " + brightest);
+        assertTrue(levels.size() > 20, "only " + levels.size() + " distinct levels");
+        Set<ImageBatch> distinct = new HashSet<>();
+        for (int n = 0; n < COUNT; n++) {
+            distinct.add(batch.image(n));
+        }
+        assertEquals(COUNT, distinct.size(), "some generated images are identical");
+    }
+
+    @Test
+    void nonPositiveCountAndTinySizeAreRefused() {
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+                () -> new SyntheticShapes().generate(0, 1L));
+        assertTrue(count.getMessage().contains("0"), count.getMessage());
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> new SyntheticShapes(7));
+        assertTrue(size.getMessage().contains("7"), size.getMessage());
+    }
+}

@@ -71,7 +71,7 @@ public final class Demo {
         new TrainingJob(train, out::println).run();
 
         out.println("== 2/4 serving it over gRPC");
-        ImageBatch heldOut = new SyntheticShapes().generate(options.images(), options.heldOutSeed());
+        ImageBatch heldOut = new SyntheticShapes().generate(options.images(), train.testSeed());
         try (ModelRegistry registry = new ModelRegistry()) {
             Tokenizer tokenizer = Tokenizer.open(tokenizerDir);
             registry.register(tokenizer);
@@ -105,7 +105,7 @@ public final class Demo {
         int matchesLibrary = 0;
         long started = System.nanoTime();
         for (int from = 0; from < images.count(); from += REQUEST_BATCH) {
-            ImageBatch batch = slice(images, from, Math.min(images.count(), from + REQUEST_BATCH));
+            ImageBatch batch = images.slice(from, Math.min(images.count(), from + REQUEST_BATCH));
             TokenBatch batchTokens = client.encode(model, batch);
             tokens.add(batchTokens);
             decoded.add(client.decode(model, batchTokens));
@@ -118,7 +118,7 @@ public final class Demo {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         ImageBatch allDecoded = ImageBatch.concat(decoded);
-        TokenBatch allTokens = concat(tokens);
+        TokenBatch allTokens = TokenBatch.concat(tokens);
         return new DemoResult(allTokens, allDecoded, PixelError.of(images.pixels(), allDecoded.pixels()),
                 CodebookUsage.of(allTokens.ids(), library.codebookSize()), matchesLibrary, seconds);
     }
@@ -143,25 +143,7 @@ public final class Demo {
         }
     }
 
-    private static ImageBatch slice(ImageBatch images, int from, int to) {
-        List<ImageBatch> parts = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            parts.add(images.image(i));
-        }
-        return ImageBatch.concat(parts);
-    }
 
-    private static TokenBatch concat(List<TokenBatch> batches) {
-        TokenBatch first = batches.get(0);
-        int count = batches.stream().mapToInt(TokenBatch::count).sum();
-        int[] ids = new int[count * first.gridSize()];
-        int offset = 0;
-        for (TokenBatch b : batches) {
-            System.arraycopy(b.ids(), 0, ids, offset, b.ids().length);
-            offset += b.ids().length;
-        }
-        return new TokenBatch(count, first.height(), first.width(), ids);
-    }
 
     /**
      * What the round trip measured.

@@ -70,10 +70,6 @@ public record DemoOptions(Path out, int steps, long seed, String device, int ima
                 base.quantizer(), training, device, tokenizerDir, base.name(), base.version(), true);
     }
 
-    /** Seed of the held-out images: the training job draws its test split from seed + 1. */
-    long heldOutSeed() {
-        return seed + 1;
-    }
 
     private static String value(String[] args, int i, String flag) {
         if (i >= args.length) {

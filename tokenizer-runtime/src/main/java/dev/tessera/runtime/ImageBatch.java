@@ -85,10 +85,15 @@ public record ImageBatch(int count, int channels, int height, int width, byte[] 
 
   /** Image {@code i} as a batch of one (a copy). */
   public ImageBatch image(int i) {
-    Objects.checkIndex(i, count);
+    return slice(i, i + 1);
+  }
+
+  /** Images {@code from} (inclusive) to {@code to} (exclusive) as a new batch (a copy). */
+  public ImageBatch slice(int from, int to) {
+    Objects.checkFromToIndex(from, to, count);
     int size = imageSize();
-    return new ImageBatch(1, channels, height, width,
-        Arrays.copyOfRange(pixels, i * size, (i + 1) * size));
+    return new ImageBatch(to - from, channels, height, width,
+        Arrays.copyOfRange(pixels, from * size, to * size));
   }
 
   /** Unsigned value of the pixel at image {@code n}, channel {@code c}, row {@code y}, column {@code x}. */

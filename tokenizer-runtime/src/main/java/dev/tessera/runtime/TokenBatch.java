@@ -1,6 +1,7 @@
 package dev.tessera.runtime;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -55,6 +56,33 @@ public record TokenBatch(int count, int height, int width, int[] ids) {
     Objects.checkIndex(i, count);
     int size = gridSize();
     return new TokenBatch(1, height, width, Arrays.copyOfRange(ids, i * size, (i + 1) * size));
+  }
+
+  /**
+   * Concatenates batches of the same grid shape into one batch, in order.
+   *
+   * @throws IllegalArgumentException if the list is empty or the grid shapes differ
+   */
+  public static TokenBatch concat(List<TokenBatch> batches) {
+    if (batches.isEmpty()) {
+      throw new IllegalArgumentException("cannot concatenate an empty list of token batches");
+    }
+    TokenBatch first = batches.get(0);
+    int total = 0;
+    for (TokenBatch b : batches) {
+      if (b.height != first.height || b.width != first.width) {
+        throw new IllegalArgumentException("token batches differ in shape: " + first.shapeString()
+            + " vs " + b.shapeString());
+      }
+      total += b.count;
+    }
+    int[] all = new int[total * first.gridSize()];
+    int offset = 0;
+    for (TokenBatch b : batches) {
+      System.arraycopy(b.ids, 0, all, offset, b.ids.length);
+      offset += b.ids.length;
+    }
+    return new TokenBatch(total, first.height, first.width, all);
   }
 
   /** Token id of grid {@code n} at row {@code y}, column {@code x}. */

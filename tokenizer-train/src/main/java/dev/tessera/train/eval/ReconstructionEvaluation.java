@@ -3,7 +3,6 @@ package dev.tessera.train.eval;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.train.train.TrainedTokenizer;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,7 +24,7 @@ public final class ReconstructionEvaluation {
         long[] counts = new long[k];
         PixelError error = null;
         for (int start = 0; start < images.count(); start += batchSize) {
-            ImageBatch batch = slice(images, start, Math.min(images.count(), start + batchSize));
+            ImageBatch batch = images.slice(start, Math.min(images.count(), start + batchSize));
             TokenBatch tokens = model.encode(batch);
             long[] batchCounts = CodebookUsage.of(tokens.ids(), k).counts();
             for (int c = 0; c < k; c++) {
@@ -47,10 +46,4 @@ public final class ReconstructionEvaluation {
         return metrics;
     }
 
-    /** Images [from, to) of a batch. */
-    public static ImageBatch slice(ImageBatch images, int from, int to) {
-        int size = images.channels() * images.height() * images.width();
-        return new ImageBatch(to - from, images.channels(), images.height(), images.width(),
-                Arrays.copyOfRange(images.pixels(), from * size, to * size));
-    }
 }

@@ -41,6 +41,11 @@ public record TrainOptions(
         }
     }
 
+    /** Seed of the held-out split: a generator stream apart from the training images'. */
+    public long testSeed() {
+        return training.seed() + 1;
+    }
+
     /** The small, fast setting of the demo: about a minute and a half of training on two CPU cores. */
     public static TrainOptions demo(Path out) {
         int codeDim = 8;

@@ -44,9 +44,9 @@ public final class TrainingJob {
         SyntheticShapes shapes = new SyntheticShapes(options.architecture().imageHeight());
         long seed = options.training().seed();
         ImageBatch train = shapes.generate(options.trainImages(), seed);
-        ImageBatch test = shapes.generate(options.testImages(), seed + 1);
+        ImageBatch test = shapes.generate(options.testImages(), options.testSeed());
         log.accept(String.format("data: synthetic shapes %dx%d, %d train images (seed %d), %d held-out (seed %d)",
-                train.height(), train.width(), train.count(), seed, test.count(), seed + 1));
+                train.height(), train.width(), train.count(), seed, test.count(), options.testSeed()));
         Device device = DeviceSelection.select(options.device(), log);
         TokenizerNetwork network = new TokenizerNetwork(options.architecture());
         GmVqQuantizer quantizer = new GmVqQuantizer(options.quantizer());
@@ -62,7 +62,7 @@ public final class TrainingJob {
             Map<String, Double> metrics = new ReconstructionEvaluation(EVAL_BATCH).evaluate(model, test);
             TokenizerExporter.Description description = new TokenizerExporter.Description(
                     options.name(), options.version(), summary(model, quantizer, train), metrics);
-            ImageBatch validation = ReconstructionEvaluation.slice(test, 0, Math.min(VALIDATION_IMAGES, test.count()));
+            ImageBatch validation = test.slice(0, Math.min(VALIDATION_IMAGES, test.count()));
             ExportCheck check = new TokenizerExporter(producerVersion())
                     .export(model, description, validation, options.out(), options.overwrite());
             log.accept("export check: " + check.summary());

@@ -12,6 +12,7 @@ import dev.tessera.train.eval.PixelError;
 import dev.tessera.train.report.ImageGrid;
 import dev.tessera.train.train.TrainOptions;
 import dev.tessera.train.train.TrainingJob;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -19,10 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code tessera demo}: trains a small GM-VQ tokenizer on the built-in synthetic shapes, exports it, serves
- * it over gRPC on a free local port, sends held-out images through a real gRPC client (Encode, then
- * Decode), prints the round-trip metrics and one token grid, writes originals above reconstructions as a
- * PNG, and shuts the server down.
+ * {@code tessera demo}: trains a small GM-VQ tokenizer on the built-in synthetic shapes, exports
+ * it, serves it over gRPC on a free local port, sends held-out images through a real gRPC client
+ * (Encode, then Decode), prints the round-trip metrics and one token grid, writes originals above
+ * reconstructions as a PNG, and shuts the server down.
  */
 public final class Demo {
 
@@ -66,7 +67,9 @@ public final class Demo {
     public DemoResult run() throws IOException, InterruptedException {
         long start = System.nanoTime();
         Path tokenizerDir = options.out().resolve("tokenizer");
-        out.println("== 1/4 training a GM-VQ tokenizer on synthetic shapes (CPU unless DJL sees a GPU)");
+        out.println(
+                "== 1/4 training a GM-VQ tokenizer on synthetic shapes (CPU unless DJL sees a"
+                    + " GPU)");
         TrainOptions train = options.trainOptions(tokenizerDir);
         new TrainingJob(train, out::println).run();
 
@@ -75,9 +78,16 @@ public final class Demo {
         try (ModelRegistry registry = new ModelRegistry()) {
             Tokenizer tokenizer = Tokenizer.open(tokenizerDir);
             registry.register(tokenizer);
-            try (TokenizerServer server = TokenizerServer.start(registry, ServerConfig.defaults().withPort(0))) {
+            try (TokenizerServer server =
+                    TokenizerServer.start(registry, ServerConfig.defaults().withPort(0))) {
                 String target = "127.0.0.1:" + server.port();
-                out.println("server: " + tokenizer.name() + " version " + tokenizer.version() + " on " + target);
+                out.println(
+                        "server: "
+                                + tokenizer.name()
+                                + " version "
+                                + tokenizer.version()
+                                + " on "
+                                + target);
 
                 out.println("== 3/4 round trip through a gRPC client: Encode, then Decode");
                 DemoResult result;
@@ -86,13 +96,21 @@ public final class Demo {
                 }
                 report(result, tokenizer);
                 Path png = options.out().resolve("reconstructions.png");
-                new ImageGrid(3).write(png, List.of(heldOut, result.decoded()), Math.min(COLUMNS, heldOut.count()));
+                new ImageGrid(3)
+                        .write(
+                                png,
+                                List.of(heldOut, result.decoded()),
+                                Math.min(COLUMNS, heldOut.count()));
 
                 out.println("== 4/4 shutting the server down");
                 server.close();
-                out.printf("server stopped; demo finished in %.0f s%n", (System.nanoTime() - start) / 1e9);
+                out.printf(
+                        "server stopped; demo finished in %.0f s%n",
+                        (System.nanoTime() - start) / 1e9);
                 out.println("tokenizer directory: " + tokenizerDir.toAbsolutePath().normalize());
-                out.println("originals (top) and reconstructions (bottom): " + png.toAbsolutePath().normalize());
+                out.println(
+                        "originals (top) and reconstructions (bottom): "
+                                + png.toAbsolutePath().normalize());
                 return result;
             }
         }
@@ -119,20 +137,34 @@ public final class Demo {
         double seconds = (System.nanoTime() - started) / 1e9;
         ImageBatch allDecoded = ImageBatch.concat(decoded);
         TokenBatch allTokens = TokenBatch.concat(tokens);
-        return new DemoResult(allTokens, allDecoded, PixelError.of(images.pixels(), allDecoded.pixels()),
-                CodebookUsage.of(allTokens.ids(), library.codebookSize()), matchesLibrary, seconds);
+        return new DemoResult(
+                allTokens,
+                allDecoded,
+                PixelError.of(images.pixels(), allDecoded.pixels()),
+                CodebookUsage.of(allTokens.ids(), library.codebookSize()),
+                matchesLibrary,
+                seconds);
     }
 
     private void report(DemoResult r, Tokenizer tokenizer) {
-        out.printf("round trip of %d held-out images (%d gRPC calls in %.2f s):%n", r.tokens().count(),
-                2 * ((r.tokens().count() + REQUEST_BATCH - 1) / REQUEST_BATCH), r.seconds());
+        out.printf(
+                "round trip of %d held-out images (%d gRPC calls in %.2f s):%n",
+                r.tokens().count(),
+                2 * ((r.tokens().count() + REQUEST_BATCH - 1) / REQUEST_BATCH),
+                r.seconds());
         out.printf("  mse %.5f   psnr %.2f dB%n", r.error().mse(), r.error().psnr());
-        out.printf("  codebook usage %.3f (%d of %d codes), perplexity %.1f%n", r.usage().usage(),
-                r.usage().usedCodes(), tokenizer.codebookSize(), r.usage().perplexity());
-        out.printf("  tokens equal to the in-process library: %d of %d%n", r.matchingLibraryTokens(),
-                r.tokens().ids().length);
-        out.printf("token grid of held-out image 0 (%dx%d, ids in [0,%d)):%n", r.tokens().height(),
-                r.tokens().width(), tokenizer.codebookSize());
+        out.printf(
+                "  codebook usage %.3f (%d of %d codes), perplexity %.1f%n",
+                r.usage().usage(),
+                r.usage().usedCodes(),
+                tokenizer.codebookSize(),
+                r.usage().perplexity());
+        out.printf(
+                "  tokens equal to the in-process library: %d of %d%n",
+                r.matchingLibraryTokens(), r.tokens().ids().length);
+        out.printf(
+                "token grid of held-out image 0 (%dx%d, ids in [0,%d)):%n",
+                r.tokens().height(), r.tokens().width(), tokenizer.codebookSize());
         int digits = String.valueOf(tokenizer.codebookSize() - 1).length();
         for (int y = 0; y < r.tokens().height(); y++) {
             StringBuilder line = new StringBuilder("  ");
@@ -143,8 +175,6 @@ public final class Demo {
         }
     }
 
-
-
     /**
      * What the round trip measured.
      *
@@ -152,9 +182,15 @@ public final class Demo {
      * @param decoded images returned by Decode
      * @param error pixel error of the decoded images against the originals
      * @param usage code usage over the returned tokens
-     * @param matchingLibraryTokens tokens equal to those of the in-process library for the same images
+     * @param matchingLibraryTokens tokens equal to those of the in-process library for the same
+     *     images
      * @param seconds wall time of the gRPC calls
      */
-    public record DemoResult(TokenBatch tokens, ImageBatch decoded, PixelError error, CodebookUsage usage,
-            int matchingLibraryTokens, double seconds) {}
+    public record DemoResult(
+            TokenBatch tokens,
+            ImageBatch decoded,
+            PixelError error,
+            CodebookUsage usage,
+            int matchingLibraryTokens,
+            double seconds) {}
 }

@@ -2,6 +2,7 @@ package dev.tessera.examples;
 
 import dev.tessera.train.train.TrainConfig;
 import dev.tessera.train.train.TrainOptions;
+
 import java.nio.file.Path;
 
 /**
@@ -15,19 +16,27 @@ import java.nio.file.Path;
  */
 public record DemoOptions(Path out, int steps, long seed, String device, int images) {
 
-    static final String USAGE = String.join(System.lineSeparator(),
-            "usage: tessera demo [--out DIR] [--steps N] [--seed S] [--device auto|cpu|gpu] [--images N]",
-            "",
-            "Trains a small GM-VQ tokenizer on generated shapes, exports it, serves it over gRPC on a free",
-            "local port and sends held-out images through a gRPC client (Encode, then Decode).",
-            "",
-            "  --out DIR        where to write the tokenizer and reconstructions.png (default ./tessera-demo)",
-            "  --steps N        training steps (default " + TrainOptions.demo(Path.of(".")).training().steps() + ")",
-            "  --seed S         seed of data and training (default 7)",
-            "  --device D       auto (default), cpu or gpu",
-            "  --images N       held-out images to send through the server (default 256)",
-            "  --verbose        print stack traces with errors",
-            "");
+    static final String USAGE =
+            String.join(
+                    System.lineSeparator(),
+                    "usage: tessera demo [--out DIR] [--steps N] [--seed S] [--device auto|cpu|gpu]"
+                        + " [--images N]",
+                    "",
+                    "Trains a small GM-VQ tokenizer on generated shapes, exports it, serves it over"
+                        + " gRPC on a free",
+                    "local port and sends held-out images through a gRPC client (Encode, then"
+                        + " Decode).",
+                    "",
+                    "  --out DIR        where to write the tokenizer and reconstructions.png"
+                        + " (default ./tessera-demo)",
+                    "  --steps N        training steps (default "
+                            + TrainOptions.demo(Path.of(".")).training().steps()
+                            + ")",
+                    "  --seed S         seed of data and training (default 7)",
+                    "  --device D       auto (default), cpu or gpu",
+                    "  --images N       held-out images to send through the server (default 256)",
+                    "  --verbose        print stack traces with errors",
+                    "");
 
     public DemoOptions {
         if (steps < 1 || images < 1) {
@@ -48,28 +57,47 @@ public record DemoOptions(Path out, int steps, long seed, String device, int ima
                 case "--help", "-h" -> {
                     return null;
                 }
-                case "--verbose" -> { }
+                case "--verbose" -> {}
                 case "--out" -> out = Path.of(value(args, ++i, arg));
                 case "--steps" -> steps = parseInt(value(args, ++i, arg), arg);
                 case "--seed" -> seed = parseInt(value(args, ++i, arg), arg);
                 case "--device" -> device = value(args, ++i, arg);
                 case "--images" -> images = parseInt(value(args, ++i, arg), arg);
-                default -> throw new IllegalArgumentException("unknown option " + arg + "; see tessera demo --help");
+                default ->
+                        throw new IllegalArgumentException(
+                                "unknown option " + arg + "; see tessera demo --help");
             }
         }
         return new DemoOptions(out, steps, seed, device, images);
     }
 
-    /** The training run of the demo: the small demo setting with this demo's steps, seed and device. */
+    /**
+     * The training run of the demo: the small demo setting with this demo's steps, seed and device.
+     */
     TrainOptions trainOptions(Path tokenizerDir) {
         TrainOptions base = TrainOptions.demo(tokenizerDir);
         TrainConfig t = base.training();
-        TrainConfig training = new TrainConfig(steps, t.batchSize(), t.learningRate(), seed, t.initBatches(),
-                Math.max(1, steps / 20));
-        return new TrainOptions(base.data(), base.trainImages(), base.testImages(), base.architecture(),
-                base.quantizer(), training, device, tokenizerDir, base.name(), base.version(), true);
+        TrainConfig training =
+                new TrainConfig(
+                        steps,
+                        t.batchSize(),
+                        t.learningRate(),
+                        seed,
+                        t.initBatches(),
+                        Math.max(1, steps / 20));
+        return new TrainOptions(
+                base.data(),
+                base.trainImages(),
+                base.testImages(),
+                base.architecture(),
+                base.quantizer(),
+                training,
+                device,
+                tokenizerDir,
+                base.name(),
+                base.version(),
+                true);
     }
-
 
     private static String value(String[] args, int i, String flag) {
         if (i >= args.length) {

@@ -1,6 +1,7 @@
 package dev.tessera.examples;
 
 import com.google.protobuf.ByteString;
+
 import dev.tessera.api.v1.DType;
 import dev.tessera.api.v1.DecodeRequest;
 import dev.tessera.api.v1.DecodeResponse;
@@ -14,16 +15,18 @@ import dev.tessera.api.v1.TokenGrid;
 import dev.tessera.api.v1.TokenizerServiceGrpc;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
+
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A small client of {@code tessera.v1.TokenizerService}: encode images to token grids and decode them
- * back. Copy it into a pipeline as it is; it needs only the generated stubs of the {@code proto}
- * module and grpc-java.
+ * A small client of {@code tessera.v1.TokenizerService}: encode images to token grids and decode
+ * them back. Copy it into a pipeline as it is; it needs only the generated stubs of the {@code
+ * proto} module and grpc-java.
  *
  * <pre>{@code
  * try (TokenizerGrpcClient client = TokenizerGrpcClient.connect("localhost:50051")) {
@@ -52,14 +55,18 @@ public final class TokenizerGrpcClient implements AutoCloseable {
     }
 
     public static TokenizerGrpcClient connect(String target, Duration deadline) {
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(target)
-                .usePlaintext()
-                .maxInboundMessageSize(64 << 20)
-                .build();
+        ManagedChannel channel =
+                ManagedChannelBuilder.forTarget(target)
+                        .usePlaintext()
+                        .maxInboundMessageSize(64 << 20)
+                        .build();
         return new TokenizerGrpcClient(channel, deadline);
     }
 
-    /** A client over a channel built elsewhere (TLS, in-process, load balancing); closing it closes the channel. */
+    /**
+     * A client over a channel built elsewhere (TLS, in-process, load balancing); closing it closes
+     * the channel.
+     */
     public static TokenizerGrpcClient over(ManagedChannel channel, Duration deadline) {
         return new TokenizerGrpcClient(channel, deadline);
     }
@@ -73,37 +80,54 @@ public final class TokenizerGrpcClient implements AutoCloseable {
         return call().listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
     }
 
-    /** uint8 images [N, C, H, W] → token ids [N, h, w], from the highest version of {@code model}. */
+    /**
+     * uint8 images [N, C, H, W] → token ids [N, h, w], from the highest version of {@code model}.
+     */
     public TokenBatch encode(String model, ImageBatch images) {
-        RawTensor pixels = RawTensor.newBuilder()
-                .setDtype(DType.DTYPE_UINT8)
-                .addShape(images.count()).addShape(images.channels())
-                .addShape(images.height()).addShape(images.width())
-                .setData(ByteString.copyFrom(images.pixels()))
-                .build();
-        EncodeResponse response = call().encode(EncodeRequest.newBuilder()
-                .setModel(ModelRef.newBuilder().setName(model))
-                .setPixels(pixels)
-                .build());
+        RawTensor pixels =
+                RawTensor.newBuilder()
+                        .setDtype(DType.DTYPE_UINT8)
+                        .addShape(images.count())
+                        .addShape(images.channels())
+                        .addShape(images.height())
+                        .addShape(images.width())
+                        .setData(ByteString.copyFrom(images.pixels()))
+                        .build();
+        EncodeResponse response =
+                call().encode(
+                                EncodeRequest.newBuilder()
+                                        .setModel(ModelRef.newBuilder().setName(model))
+                                        .setPixels(pixels)
+                                        .build());
         TokenGrid grid = response.getTokens();
         int[] ids = grid.getIdsList().stream().mapToInt(Integer::intValue).toArray();
-        return new TokenBatch((int) grid.getShape(0), (int) grid.getShape(1), (int) grid.getShape(2), ids);
+        return new TokenBatch(
+                (int) grid.getShape(0), (int) grid.getShape(1), (int) grid.getShape(2), ids);
     }
 
     /** Token ids [N, h, w] → uint8 images [N, C, H, W]. */
     public ImageBatch decode(String model, TokenBatch tokens) {
-        TokenGrid.Builder grid = TokenGrid.newBuilder()
-                .addShape(tokens.count()).addShape(tokens.height()).addShape(tokens.width());
+        TokenGrid.Builder grid =
+                TokenGrid.newBuilder()
+                        .addShape(tokens.count())
+                        .addShape(tokens.height())
+                        .addShape(tokens.width());
         for (int id : tokens.ids()) {
             grid.addIds(id);
         }
-        DecodeResponse response = call().decode(DecodeRequest.newBuilder()
-                .setModel(ModelRef.newBuilder().setName(model))
-                .setTokens(grid)
-                .build());
+        DecodeResponse response =
+                call().decode(
+                                DecodeRequest.newBuilder()
+                                        .setModel(ModelRef.newBuilder().setName(model))
+                                        .setTokens(grid)
+                                        .build());
         RawTensor pixels = response.getPixels();
-        return new ImageBatch((int) pixels.getShape(0), (int) pixels.getShape(1), (int) pixels.getShape(2),
-                (int) pixels.getShape(3), pixels.getData().toByteArray());
+        return new ImageBatch(
+                (int) pixels.getShape(0),
+                (int) pixels.getShape(1),
+                (int) pixels.getShape(2),
+                (int) pixels.getShape(3),
+                pixels.getData().toByteArray());
     }
 
     @Override

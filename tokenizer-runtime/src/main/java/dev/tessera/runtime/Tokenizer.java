@@ -6,9 +6,11 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+
 import dev.tessera.api.v1.TokenizerManifest;
 import dev.tessera.runtime.artifact.NpyMatrix;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,274 +28,363 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * grids and decodes token grids back into images with ONNX Runtime.
  *
  * <p>{@link #open(Path)} verifies every file's SHA-256 against {@code tokenizer.json}, checks that
- * the graphs match the manifest, and creates one session per graph. Instances are thread-safe:
- * any number of threads may encode and decode at once; {@link #close()} waits for calls in flight.
- * The token ids of an image do not depend on the other images of its batch.
+ * the graphs match the manifest, and creates one session per graph. Instances are thread-safe: any
+ * number of threads may encode and decode at once; {@link #close()} waits for calls in flight. The
+ * token ids of an image do not depend on the other images of its batch.
  */
 public final class Tokenizer implements AutoCloseable {
 
-  private final TokenizerManifest manifest;
-  private final NpyMatrix codebook;
-  private final OrtEnvironment env;
-  private final EncoderDecoderSessions sessions;
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private boolean closed;
+    private final TokenizerManifest manifest;
+    private final NpyMatrix codebook;
+    private final OrtEnvironment env;
+    private final EncoderDecoderSessions sessions;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
 
-  private Tokenizer(TokenizerManifest manifest, NpyMatrix codebook, OrtEnvironment env,
-      EncoderDecoderSessions sessions) {
-    this.manifest = manifest;
-    this.codebook = codebook;
-    this.env = env;
-    this.sessions = sessions;
-  }
-
-  /** Opens a tokenizer directory on CPU with default options. */
-  public static Tokenizer open(Path dir) {
-    return open(dir, TokenizerOptions.defaults());
-  }
-
-  /**
-   * Opens and verifies a tokenizer directory.
-   *
-   * @throws TokenizerLoadException naming the file if the directory is incomplete, corrupt or its
-   *     graphs do not match its manifest
-   */
-  public static Tokenizer open(Path dir, TokenizerOptions options) {
-    Objects.requireNonNull(dir, "dir");
-    Objects.requireNonNull(options, "options");
-    TokenizerManifest manifest = TokenizerDirectory.readManifest(dir);
-    TokenizerDirectory.verify(dir, manifest);
-    NpyMatrix codebook = readCodebook(dir, manifest);
-    OrtEnvironment env = OrtEnvironments.get();
-    String label = manifest.getName() + ":" + manifest.getVersion();
-    EncoderDecoderSessions sessions = EncoderDecoderSessions.open(env, dir, options, label);
-    try {
-      GraphSignature.check(manifest, sessions.encoder(), sessions.decoder());
-    } catch (OrtException | RuntimeException e) {
-      sessions.close();
-      if (e instanceof TokenizerLoadException tle) {
-        throw tle;
-      }
-      throw new TokenizerLoadException("encoder.onnx/decoder.onnx: cannot read the graph inputs "
-          + "and outputs (" + e.getMessage() + ")", e);
+    private Tokenizer(
+            TokenizerManifest manifest,
+            NpyMatrix codebook,
+            OrtEnvironment env,
+            EncoderDecoderSessions sessions) {
+        this.manifest = manifest;
+        this.codebook = codebook;
+        this.env = env;
+        this.sessions = sessions;
     }
-    return new Tokenizer(manifest, codebook, env, sessions);
-  }
 
-  private static NpyMatrix readCodebook(Path dir, TokenizerManifest m) {
-    NpyMatrix codebook;
-    try {
-      codebook = NpyMatrix.read(dir.resolve(TokenizerDirectory.CODEBOOK));
-    } catch (IOException e) {
-      throw new TokenizerLoadException(TokenizerDirectory.CODEBOOK + ": cannot be read ("
-          + e.getMessage() + ")", e);
+    /** Opens a tokenizer directory on CPU with default options. */
+    public static Tokenizer open(Path dir) {
+        return open(dir, TokenizerOptions.defaults());
     }
-    if (codebook.rows() != m.getCodebookSize() || codebook.cols() != m.getCodeDim()) {
-      throw new TokenizerLoadException(TokenizerDirectory.CODEBOOK + ": expected shape ("
-          + m.getCodebookSize() + ", " + m.getCodeDim() + ") from codebook_size and code_dim in "
-          + TokenizerDirectory.MANIFEST + ", got (" + codebook.rows() + ", " + codebook.cols()
-          + ")");
+
+    /**
+     * Opens and verifies a tokenizer directory.
+     *
+     * @throws TokenizerLoadException naming the file if the directory is incomplete, corrupt or its
+     *     graphs do not match its manifest
+     */
+    public static Tokenizer open(Path dir, TokenizerOptions options) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(options, "options");
+        TokenizerManifest manifest = TokenizerDirectory.readManifest(dir);
+        TokenizerDirectory.verify(dir, manifest);
+        NpyMatrix codebook = readCodebook(dir, manifest);
+        OrtEnvironment env = OrtEnvironments.get();
+        String label = manifest.getName() + ":" + manifest.getVersion();
+        EncoderDecoderSessions sessions = EncoderDecoderSessions.open(env, dir, options, label);
+        try {
+            GraphSignature.check(manifest, sessions.encoder(), sessions.decoder());
+        } catch (OrtException | RuntimeException e) {
+            sessions.close();
+            if (e instanceof TokenizerLoadException tle) {
+                throw tle;
+            }
+            throw new TokenizerLoadException(
+                    "encoder.onnx/decoder.onnx: cannot read the graph inputs "
+                            + "and outputs ("
+                            + e.getMessage()
+                            + ")",
+                    e);
+        }
+        return new Tokenizer(manifest, codebook, env, sessions);
     }
-    return codebook;
-  }
 
-  /**
-   * Encodes images into token grids.
-   *
-   * @param images uint8 NCHW images of the manifest's channels, height and width
-   * @return int32 token ids, shape [N, gridHeight, gridWidth], each in [0, K)
-   * @throws InvalidInputException naming {@code pixels.shape} if the image shape is wrong
-   * @throws TokenizerClosedException if this tokenizer is closed
-   */
-  public TokenBatch encode(ImageBatch images) {
-    Objects.requireNonNull(images, "images");
-    if (images.channels() != channels() || images.height() != imageHeight()
-        || images.width() != imageWidth()) {
-      throw new InvalidInputException("pixels.shape", "pixels.shape: expected " + imageShape()
-          + ", got " + images.shapeString());
+    private static NpyMatrix readCodebook(Path dir, TokenizerManifest m) {
+        NpyMatrix codebook;
+        try {
+            codebook = NpyMatrix.read(dir.resolve(TokenizerDirectory.CODEBOOK));
+        } catch (IOException e) {
+            throw new TokenizerLoadException(
+                    TokenizerDirectory.CODEBOOK + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        if (codebook.rows() != m.getCodebookSize() || codebook.cols() != m.getCodeDim()) {
+            throw new TokenizerLoadException(
+                    TokenizerDirectory.CODEBOOK
+                            + ": expected shape ("
+                            + m.getCodebookSize()
+                            + ", "
+                            + m.getCodeDim()
+                            + ") from codebook_size and code_dim in "
+                            + TokenizerDirectory.MANIFEST
+                            + ", got ("
+                            + codebook.rows()
+                            + ", "
+                            + codebook.cols()
+                            + ")");
+        }
+        return codebook;
     }
-    ByteBuffer input = ByteBuffer.allocateDirect(images.pixels().length).order(ByteOrder.nativeOrder());
-    input.put(images.pixels()).rewind();
-    String inName = manifest.getTensors().getEncoderInput();
-    String outName = manifest.getTensors().getEncoderOutput();
-    lock.readLock().lock();
-    try {
-      ensureOpen();
-      try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, images.shape(), OnnxJavaType.UINT8);
-          OrtSession.Result result = sessions.encoder().run(Map.of(inName, tensor), Set.of(outName))) {
-        OnnxTensor out = output(result, outName, TokenizerDirectory.ENCODER,
-            new long[] {images.count(), gridHeight(), gridWidth()});
-        IntBuffer buf = out.getIntBuffer();
-        int[] ids = new int[buf.remaining()];
-        buf.get(ids);
-        checkEncoderIds(ids);
-        return new TokenBatch(images.count(), gridHeight(), gridWidth(), ids);
-      } catch (OrtException e) {
-        throw new IllegalStateException(TokenizerDirectory.ENCODER + " failed on a batch of "
-            + images.count() + ": " + e.getMessage(), e);
-      }
-    } finally {
-      lock.readLock().unlock();
+
+    /**
+     * Encodes images into token grids.
+     *
+     * @param images uint8 NCHW images of the manifest's channels, height and width
+     * @return int32 token ids, shape [N, gridHeight, gridWidth], each in [0, K)
+     * @throws InvalidInputException naming {@code pixels.shape} if the image shape is wrong
+     * @throws TokenizerClosedException if this tokenizer is closed
+     */
+    public TokenBatch encode(ImageBatch images) {
+        Objects.requireNonNull(images, "images");
+        if (images.channels() != channels()
+                || images.height() != imageHeight()
+                || images.width() != imageWidth()) {
+            throw new InvalidInputException(
+                    "pixels.shape",
+                    "pixels.shape: expected " + imageShape() + ", got " + images.shapeString());
+        }
+        ByteBuffer input =
+                ByteBuffer.allocateDirect(images.pixels().length).order(ByteOrder.nativeOrder());
+        input.put(images.pixels()).rewind();
+        String inName = manifest.getTensors().getEncoderInput();
+        String outName = manifest.getTensors().getEncoderOutput();
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            try (OnnxTensor tensor =
+                            OnnxTensor.createTensor(
+                                    env, input, images.shape(), OnnxJavaType.UINT8);
+                    OrtSession.Result result =
+                            sessions.encoder().run(Map.of(inName, tensor), Set.of(outName))) {
+                OnnxTensor out =
+                        output(
+                                result,
+                                outName,
+                                TokenizerDirectory.ENCODER,
+                                new long[] {images.count(), gridHeight(), gridWidth()});
+                IntBuffer buf = out.getIntBuffer();
+                int[] ids = new int[buf.remaining()];
+                buf.get(ids);
+                checkEncoderIds(ids);
+                return new TokenBatch(images.count(), gridHeight(), gridWidth(), ids);
+            } catch (OrtException e) {
+                throw new IllegalStateException(
+                        TokenizerDirectory.ENCODER
+                                + " failed on a batch of "
+                                + images.count()
+                                + ": "
+                                + e.getMessage(),
+                        e);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
     }
-  }
 
-  /**
-   * Decodes token grids into images.
-   *
-   * @param tokens token ids of shape [N, gridHeight, gridWidth], each in [0, K)
-   * @return uint8 NCHW images of the manifest's channels, height and width
-   * @throws InvalidInputException naming {@code tokens.shape} or {@code tokens.ids[i]}
-   * @throws TokenizerClosedException if this tokenizer is closed
-   */
-  public ImageBatch decode(TokenBatch tokens) {
-    Objects.requireNonNull(tokens, "tokens");
-    if (tokens.height() != gridHeight() || tokens.width() != gridWidth()) {
-      throw new InvalidInputException("tokens.shape", "tokens.shape: expected [N," + gridHeight()
-          + "," + gridWidth() + "], got " + tokens.shapeString());
+    /**
+     * Decodes token grids into images.
+     *
+     * @param tokens token ids of shape [N, gridHeight, gridWidth], each in [0, K)
+     * @return uint8 NCHW images of the manifest's channels, height and width
+     * @throws InvalidInputException naming {@code tokens.shape} or {@code tokens.ids[i]}
+     * @throws TokenizerClosedException if this tokenizer is closed
+     */
+    public ImageBatch decode(TokenBatch tokens) {
+        Objects.requireNonNull(tokens, "tokens");
+        if (tokens.height() != gridHeight() || tokens.width() != gridWidth()) {
+            throw new InvalidInputException(
+                    "tokens.shape",
+                    "tokens.shape: expected [N,"
+                            + gridHeight()
+                            + ","
+                            + gridWidth()
+                            + "], got "
+                            + tokens.shapeString());
+        }
+        int[] ids = tokens.ids();
+        int k = codebookSize();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= k) {
+                throw new InvalidInputException(
+                        "tokens.ids[" + i + "]",
+                        "tokens.ids["
+                                + i
+                                + "]: expected a token id in [0,"
+                                + k
+                                + "), got "
+                                + ids[i]);
+            }
+        }
+        String inName = manifest.getTensors().getDecoderInput();
+        String outName = manifest.getTensors().getDecoderOutput();
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            try (OnnxTensor tensor =
+                            OnnxTensor.createTensor(env, IntBuffer.wrap(ids), tokens.shape());
+                    OrtSession.Result result =
+                            sessions.decoder().run(Map.of(inName, tensor), Set.of(outName))) {
+                OnnxTensor out =
+                        output(
+                                result,
+                                outName,
+                                TokenizerDirectory.DECODER,
+                                new long[] {
+                                    tokens.count(), channels(), imageHeight(), imageWidth()
+                                });
+                ByteBuffer buf = out.getByteBuffer();
+                byte[] pixels = new byte[buf.remaining()];
+                buf.get(pixels);
+                return new ImageBatch(
+                        tokens.count(), channels(), imageHeight(), imageWidth(), pixels);
+            } catch (OrtException e) {
+                throw new IllegalStateException(
+                        TokenizerDirectory.DECODER
+                                + " failed on a batch of "
+                                + tokens.count()
+                                + ": "
+                                + e.getMessage(),
+                        e);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
     }
-    int[] ids = tokens.ids();
-    int k = codebookSize();
-    for (int i = 0; i < ids.length; i++) {
-      if (ids[i] < 0 || ids[i] >= k) {
-        throw new InvalidInputException("tokens.ids[" + i + "]", "tokens.ids[" + i
-            + "]: expected a token id in [0," + k + "), got " + ids[i]);
-      }
+
+    private static OnnxTensor output(
+            OrtSession.Result result, String name, String file, long[] expectedShape)
+            throws OrtException {
+        OnnxValue value =
+                result.get(name)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                file + " produced no output \"" + name + "\""));
+        if (!(value instanceof OnnxTensor tensor)) {
+            throw new IllegalStateException(file + " output \"" + name + "\" is not a tensor");
+        }
+        long[] shape = tensor.getInfo().getShape();
+        if (!Arrays.equals(shape, expectedShape)) {
+            throw new IllegalStateException(
+                    file
+                            + " output \""
+                            + name
+                            + "\": expected shape "
+                            + GraphSignature.shapeOf(expectedShape)
+                            + ", got "
+                            + GraphSignature.shapeOf(shape));
+        }
+        return tensor;
     }
-    String inName = manifest.getTensors().getDecoderInput();
-    String outName = manifest.getTensors().getDecoderOutput();
-    lock.readLock().lock();
-    try {
-      ensureOpen();
-      try (OnnxTensor tensor = OnnxTensor.createTensor(env, IntBuffer.wrap(ids), tokens.shape());
-          OrtSession.Result result = sessions.decoder().run(Map.of(inName, tensor), Set.of(outName))) {
-        OnnxTensor out = output(result, outName, TokenizerDirectory.DECODER,
-            new long[] {tokens.count(), channels(), imageHeight(), imageWidth()});
-        ByteBuffer buf = out.getByteBuffer();
-        byte[] pixels = new byte[buf.remaining()];
-        buf.get(pixels);
-        return new ImageBatch(tokens.count(), channels(), imageHeight(), imageWidth(), pixels);
-      } catch (OrtException e) {
-        throw new IllegalStateException(TokenizerDirectory.DECODER + " failed on a batch of "
-            + tokens.count() + ": " + e.getMessage(), e);
-      }
-    } finally {
-      lock.readLock().unlock();
+
+    private void checkEncoderIds(int[] ids) {
+        for (int id : ids) {
+            if (id < 0 || id >= codebookSize()) {
+                throw new IllegalStateException(
+                        TokenizerDirectory.ENCODER
+                                + " produced token id "
+                                + id
+                                + " outside [0,"
+                                + codebookSize()
+                                + ")");
+            }
+        }
     }
-  }
 
-  private static OnnxTensor output(OrtSession.Result result, String name, String file,
-      long[] expectedShape) throws OrtException {
-    OnnxValue value = result.get(name).orElseThrow(() -> new IllegalStateException(
-        file + " produced no output \"" + name + "\""));
-    if (!(value instanceof OnnxTensor tensor)) {
-      throw new IllegalStateException(file + " output \"" + name + "\" is not a tensor");
+    private void ensureOpen() {
+        if (closed) {
+            throw new TokenizerClosedException(name() + ":" + version());
+        }
     }
-    long[] shape = tensor.getInfo().getShape();
-    if (!Arrays.equals(shape, expectedShape)) {
-      throw new IllegalStateException(file + " output \"" + name + "\": expected shape "
-          + GraphSignature.shapeOf(expectedShape) + ", got " + GraphSignature.shapeOf(shape));
+
+    /** The manifest read from {@code tokenizer.json}. */
+    public TokenizerManifest manifest() {
+        return manifest;
     }
-    return tensor;
-  }
 
-  private void checkEncoderIds(int[] ids) {
-    for (int id : ids) {
-      if (id < 0 || id >= codebookSize()) {
-        throw new IllegalStateException(TokenizerDirectory.ENCODER + " produced token id " + id
-            + " outside [0," + codebookSize() + ")");
-      }
+    /** The code vectors, float32 [K, L] (a copy). */
+    public NpyMatrix codebook() {
+        return new NpyMatrix(codebook.rows(), codebook.cols(), codebook.values().clone());
     }
-  }
 
-  private void ensureOpen() {
-    if (closed) {
-      throw new TokenizerClosedException(name() + ":" + version());
+    /** Model name from the manifest. */
+    public String name() {
+        return manifest.getName();
     }
-  }
 
-  /** The manifest read from {@code tokenizer.json}. */
-  public TokenizerManifest manifest() {
-    return manifest;
-  }
-
-  /** The code vectors, float32 [K, L] (a copy). */
-  public NpyMatrix codebook() {
-    return new NpyMatrix(codebook.rows(), codebook.cols(), codebook.values().clone());
-  }
-
-  /** Model name from the manifest. */
-  public String name() {
-    return manifest.getName();
-  }
-
-  /** Model version from the manifest. */
-  public String version() {
-    return manifest.getVersion();
-  }
-
-  /** Codebook size K: token ids lie in [0, K). */
-  public int codebookSize() {
-    return manifest.getCodebookSize();
-  }
-
-  /** Code vector dimension L. */
-  public int codeDim() {
-    return manifest.getCodeDim();
-  }
-
-  /** Latent grid height h. */
-  public int gridHeight() {
-    return manifest.getGrid().getHeight();
-  }
-
-  /** Latent grid width w. */
-  public int gridWidth() {
-    return manifest.getGrid().getWidth();
-  }
-
-  /** Image channels C (1 grayscale, 3 RGB). */
-  public int channels() {
-    return manifest.getInput().getChannels();
-  }
-
-  /** Image height H in pixels. */
-  public int imageHeight() {
-    return manifest.getInput().getHeight();
-  }
-
-  /** Image width W in pixels. */
-  public int imageWidth() {
-    return manifest.getInput().getWidth();
-  }
-
-  /** The expected image shape written as {@code [N,C,H,W]} with the manifest's sizes. */
-  public String imageShape() {
-    return "[N," + channels() + "," + imageHeight() + "," + imageWidth() + "]";
-  }
-
-  /** The execution provider the sessions run on: {@code "CPU"} or {@code "CUDA"}. */
-  public String executionProvider() {
-    return sessions.provider();
-  }
-
-  /** Releases both ONNX Runtime sessions after the calls in flight finish. Idempotent. */
-  @Override
-  public void close() {
-    lock.writeLock().lock();
-    try {
-      if (!closed) {
-        closed = true;
-        sessions.close();
-      }
-    } finally {
-      lock.writeLock().unlock();
+    /** Model version from the manifest. */
+    public String version() {
+        return manifest.getVersion();
     }
-  }
 
-  @Override
-  public String toString() {
-    return "Tokenizer[" + name() + ":" + version() + ", K=" + codebookSize() + ", grid "
-        + gridHeight() + "x" + gridWidth() + ", input " + channels() + "x" + imageHeight() + "x"
-        + imageWidth() + ", " + executionProvider() + "]";
-  }
+    /** Codebook size K: token ids lie in [0, K). */
+    public int codebookSize() {
+        return manifest.getCodebookSize();
+    }
+
+    /** Code vector dimension L. */
+    public int codeDim() {
+        return manifest.getCodeDim();
+    }
+
+    /** Latent grid height h. */
+    public int gridHeight() {
+        return manifest.getGrid().getHeight();
+    }
+
+    /** Latent grid width w. */
+    public int gridWidth() {
+        return manifest.getGrid().getWidth();
+    }
+
+    /** Image channels C (1 grayscale, 3 RGB). */
+    public int channels() {
+        return manifest.getInput().getChannels();
+    }
+
+    /** Image height H in pixels. */
+    public int imageHeight() {
+        return manifest.getInput().getHeight();
+    }
+
+    /** Image width W in pixels. */
+    public int imageWidth() {
+        return manifest.getInput().getWidth();
+    }
+
+    /** The expected image shape written as {@code [N,C,H,W]} with the manifest's sizes. */
+    public String imageShape() {
+        return "[N," + channels() + "," + imageHeight() + "," + imageWidth() + "]";
+    }
+
+    /** The execution provider the sessions run on: {@code "CPU"} or {@code "CUDA"}. */
+    public String executionProvider() {
+        return sessions.provider();
+    }
+
+    /** Releases both ONNX Runtime sessions after the calls in flight finish. Idempotent. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                sessions.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tokenizer["
+                + name()
+                + ":"
+                + version()
+                + ", K="
+                + codebookSize()
+                + ", grid "
+                + gridHeight()
+                + "x"
+                + gridWidth()
+                + ", input "
+                + channels()
+                + "x"
+                + imageHeight()
+                + "x"
+                + imageWidth()
+                + ", "
+                + executionProvider()
+                + "]";
+    }
 }

@@ -6,18 +6,20 @@ package dev.tessera.runtime;
  * match the manifest. The message names the file and says what to do.
  */
 public final class TokenizerLoadException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** @param message a sentence naming the file and the problem */
-  public TokenizerLoadException(String message) {
-    super(message);
-  }
+    /**
+     * @param message a sentence naming the file and the problem
+     */
+    public TokenizerLoadException(String message) {
+        super(message);
+    }
 
-  /**
-   * @param message a sentence naming the file and the problem
-   * @param cause the underlying I/O or ONNX Runtime error
-   */
-  public TokenizerLoadException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /**
+     * @param message a sentence naming the file and the problem
+     * @param cause the underlying I/O or ONNX Runtime error
+     */
+    public TokenizerLoadException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.tessera.runtime.server;
 
 import com.google.protobuf.ByteString;
+
 import dev.tessera.api.v1.DType;
 import dev.tessera.api.v1.EncodeRequest;
 import dev.tessera.api.v1.ModelRef;
@@ -11,6 +12,7 @@ import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.Tokenizer;
+
 import java.math.BigInteger;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -21,113 +23,150 @@ import java.util.stream.Collectors;
  */
 final class ProtoConversions {
 
-  private ProtoConversions() {}
+    private ProtoConversions() {}
 
-  static ModelRef modelRef(Tokenizer t) {
-    return ModelRef.newBuilder().setName(t.name()).setVersion(t.version()).build();
-  }
+    static ModelRef modelRef(Tokenizer t) {
+        return ModelRef.newBuilder().setName(t.name()).setVersion(t.version()).build();
+    }
 
-  static ModelSummary summary(Tokenizer t) {
-    return ModelSummary.newBuilder()
-        .setName(t.name()).setVersion(t.version()).setQuantizer(t.manifest().getQuantizer())
-        .setCodebookSize(t.codebookSize()).setCodeDim(t.codeDim())
-        .setGridHeight(t.gridHeight()).setGridWidth(t.gridWidth())
-        .setChannels(t.channels()).setImageHeight(t.imageHeight()).setImageWidth(t.imageWidth())
-        .build();
-  }
+    static ModelSummary summary(Tokenizer t) {
+        return ModelSummary.newBuilder()
+                .setName(t.name())
+                .setVersion(t.version())
+                .setQuantizer(t.manifest().getQuantizer())
+                .setCodebookSize(t.codebookSize())
+                .setCodeDim(t.codeDim())
+                .setGridHeight(t.gridHeight())
+                .setGridWidth(t.gridWidth())
+                .setChannels(t.channels())
+                .setImageHeight(t.imageHeight())
+                .setImageWidth(t.imageWidth())
+                .build();
+    }
 
-  static TokenGrid tokenGrid(TokenBatch tokens) {
-    TokenGrid.Builder grid = TokenGrid.newBuilder();
-    for (long d : tokens.shape()) {
-      grid.addShape(d);
+    static TokenGrid tokenGrid(TokenBatch tokens) {
+        TokenGrid.Builder grid = TokenGrid.newBuilder();
+        for (long d : tokens.shape()) {
+            grid.addShape(d);
+        }
+        for (int id : tokens.ids()) {
+            grid.addIds(id);
+        }
+        return grid.build();
     }
-    for (int id : tokens.ids()) {
-      grid.addIds(id);
-    }
-    return grid.build();
-  }
 
-  static RawTensor rawPixels(ImageBatch images) {
-    RawTensor.Builder raw = RawTensor.newBuilder().setDtype(DType.DTYPE_UINT8)
-        .setData(ByteString.copyFrom(images.pixels()));
-    for (long d : images.shape()) {
-      raw.addShape(d);
+    static RawTensor rawPixels(ImageBatch images) {
+        RawTensor.Builder raw =
+                RawTensor.newBuilder()
+                        .setDtype(DType.DTYPE_UINT8)
+                        .setData(ByteString.copyFrom(images.pixels()));
+        for (long d : images.shape()) {
+            raw.addShape(d);
+        }
+        return raw.build();
     }
-    return raw.build();
-  }
 
-  /** The request's images as a batch of the model's shape. */
-  static ImageBatch images(EncodeRequest request, Tokenizer t, int maxBatch) {
-    return switch (request.getImagesCase()) {
-      case PIXELS -> rawImages(request.getPixels(), t, maxBatch);
-      case ENCODED -> new ImageFileDecoder(t.channels(), t.imageHeight(), t.imageWidth())
-          .decode(request.getEncoded(), maxBatch);
-      case IMAGES_NOT_SET -> throw new InvalidInputException("images",
-          "images: expected pixels (raw uint8 NCHW) or encoded (PNG/JPEG files), got neither");
-    };
-  }
+    /** The request's images as a batch of the model's shape. */
+    static ImageBatch images(EncodeRequest request, Tokenizer t, int maxBatch) {
+        return switch (request.getImagesCase()) {
+            case PIXELS -> rawImages(request.getPixels(), t, maxBatch);
+            case ENCODED ->
+                    new ImageFileDecoder(t.channels(), t.imageHeight(), t.imageWidth())
+                            .decode(request.getEncoded(), maxBatch);
+            case IMAGES_NOT_SET ->
+                    throw new InvalidInputException(
+                            "images",
+                            "images: expected pixels (raw uint8 NCHW) or encoded (PNG/JPEG files),"
+                                + " got neither");
+        };
+    }
 
-  private static ImageBatch rawImages(RawTensor pixels, Tokenizer t, int maxBatch) {
-    if (pixels.getDtype() != DType.DTYPE_UINT8) {
-      throw new InvalidInputException("pixels.dtype", "pixels.dtype: expected DTYPE_UINT8, got "
-          + pixels.getDtype());
+    private static ImageBatch rawImages(RawTensor pixels, Tokenizer t, int maxBatch) {
+        if (pixels.getDtype() != DType.DTYPE_UINT8) {
+            throw new InvalidInputException(
+                    "pixels.dtype", "pixels.dtype: expected DTYPE_UINT8, got " + pixels.getDtype());
+        }
+        List<Long> shape = pixels.getShapeList();
+        long[] expected = {-1, t.channels(), t.imageHeight(), t.imageWidth()};
+        if (!matches(shape, expected)) {
+            throw new InvalidInputException(
+                    "pixels.shape",
+                    "pixels.shape: expected "
+                            + t.imageShape()
+                            + " with N ≥ 1, got "
+                            + format(shape));
+        }
+        long n = shape.get(0);
+        BatchLimitException.check("pixels.shape[0]", n, maxBatch);
+        checkByteCount("pixels.data", shape, pixels.getData().size(), "bytes");
+        return new ImageBatch(
+                (int) n,
+                t.channels(),
+                t.imageHeight(),
+                t.imageWidth(),
+                pixels.getData().toByteArray());
     }
-    List<Long> shape = pixels.getShapeList();
-    long[] expected = {-1, t.channels(), t.imageHeight(), t.imageWidth()};
-    if (!matches(shape, expected)) {
-      throw new InvalidInputException("pixels.shape", "pixels.shape: expected " + t.imageShape()
-          + " with N ≥ 1, got " + format(shape));
-    }
-    long n = shape.get(0);
-    BatchLimitException.check("pixels.shape[0]", n, maxBatch);
-    checkByteCount("pixels.data", shape, pixels.getData().size(), "bytes");
-    return new ImageBatch((int) n, t.channels(), t.imageHeight(), t.imageWidth(),
-        pixels.getData().toByteArray());
-  }
 
-  /** The request's token grid as a batch of the model's grid shape (ids not yet range-checked). */
-  static TokenBatch tokens(TokenGrid grid, Tokenizer t, int maxBatch) {
-    List<Long> shape = grid.getShapeList();
-    if (!matches(shape, new long[] {-1, t.gridHeight(), t.gridWidth()})) {
-      throw new InvalidInputException("tokens.shape", "tokens.shape: expected [N," + t.gridHeight()
-          + "," + t.gridWidth() + "] with N ≥ 1, got " + format(shape));
+    /**
+     * The request's token grid as a batch of the model's grid shape (ids not yet range-checked).
+     */
+    static TokenBatch tokens(TokenGrid grid, Tokenizer t, int maxBatch) {
+        List<Long> shape = grid.getShapeList();
+        if (!matches(shape, new long[] {-1, t.gridHeight(), t.gridWidth()})) {
+            throw new InvalidInputException(
+                    "tokens.shape",
+                    "tokens.shape: expected [N,"
+                            + t.gridHeight()
+                            + ","
+                            + t.gridWidth()
+                            + "] with N ≥ 1, got "
+                            + format(shape));
+        }
+        long n = shape.get(0);
+        BatchLimitException.check("tokens.shape[0]", n, maxBatch);
+        checkByteCount("tokens.ids", shape, grid.getIdsCount(), "ids");
+        int[] ids = new int[grid.getIdsCount()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = grid.getIds(i);
+        }
+        return new TokenBatch((int) n, t.gridHeight(), t.gridWidth(), ids);
     }
-    long n = shape.get(0);
-    BatchLimitException.check("tokens.shape[0]", n, maxBatch);
-    checkByteCount("tokens.ids", shape, grid.getIdsCount(), "ids");
-    int[] ids = new int[grid.getIdsCount()];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = grid.getIds(i);
-    }
-    return new TokenBatch((int) n, t.gridHeight(), t.gridWidth(), ids);
-  }
 
-  /** True if the shape has the expected rank and sizes; -1 stands for the batch axis, N ≥ 1. */
-  private static boolean matches(List<Long> shape, long[] expected) {
-    if (shape.size() != expected.length) {
-      return false;
+    /** True if the shape has the expected rank and sizes; -1 stands for the batch axis, N ≥ 1. */
+    private static boolean matches(List<Long> shape, long[] expected) {
+        if (shape.size() != expected.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            long d = shape.get(i);
+            if (expected[i] < 0 ? d < 1 : d != expected[i]) {
+                return false;
+            }
+        }
+        return true;
     }
-    for (int i = 0; i < expected.length; i++) {
-      long d = shape.get(i);
-      if (expected[i] < 0 ? d < 1 : d != expected[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
 
-  private static void checkByteCount(String field, List<Long> shape, int actual, String unit) {
-    BigInteger expected = BigInteger.ONE;
-    for (long d : shape) {
-      expected = expected.multiply(BigInteger.valueOf(d));
+    private static void checkByteCount(String field, List<Long> shape, int actual, String unit) {
+        BigInteger expected = BigInteger.ONE;
+        for (long d : shape) {
+            expected = expected.multiply(BigInteger.valueOf(d));
+        }
+        if (!expected.equals(BigInteger.valueOf(actual))) {
+            throw new InvalidInputException(
+                    field,
+                    field
+                            + ": expected "
+                            + expected
+                            + " "
+                            + unit
+                            + " for shape "
+                            + format(shape)
+                            + ", got "
+                            + actual);
+        }
     }
-    if (!expected.equals(BigInteger.valueOf(actual))) {
-      throw new InvalidInputException(field, field + ": expected " + expected + " " + unit
-          + " for shape " + format(shape) + ", got " + actual);
-    }
-  }
 
-  static String format(List<Long> shape) {
-    return shape.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
-  }
+    static String format(List<Long> shape) {
+        return shape.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+    }
 }

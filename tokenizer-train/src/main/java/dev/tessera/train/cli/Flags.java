@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Parsed {@code --name value} and {@code --switch} arguments. Every name must be one the command knows;
- * a typo is a usage error, not a silently ignored option.
+ * Parsed {@code --name value} and {@code --switch} arguments. Every name must be one the command
+ * knows; a typo is a usage error, not a silently ignored option.
  */
 public final class Flags {
 
@@ -18,8 +18,8 @@ public final class Flags {
     private Flags() {}
 
     /**
-     * Parses {@code args}. {@code valued} names take a value ({@code --steps 100} or {@code --steps=100});
-     * {@code switches} take none.
+     * Parses {@code args}. {@code valued} names take a value ({@code --steps 100} or {@code
+     * --steps=100}); {@code switches} take none.
      */
     public static Flags parse(String[] args, Set<String> valued, Set<String> switches) {
         Flags flags = new Flags();

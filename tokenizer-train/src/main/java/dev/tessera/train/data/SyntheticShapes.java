@@ -1,12 +1,13 @@
 package dev.tessera.train.data;
 
 import dev.tessera.runtime.ImageBatch;
+
 import java.util.SplittableRandom;
 
 /**
  * The built-in data set: grayscale images of filled circles, squares, triangles and striped patches
- * at random positions, sizes and intensities on a dark background of random level. Generated from
- * a seed, so the same seed always gives the same images, and it needs no download.
+ * at random positions, sizes and intensities on a dark background of random level. Generated from a
+ * seed, so the same seed always gives the same images, and it needs no download.
  */
 public final class SyntheticShapes {
 
@@ -21,12 +22,16 @@ public final class SyntheticShapes {
 
     public SyntheticShapes(int size) {
         if (size < 8) {
-            throw new IllegalArgumentException("synthetic images must be at least 8 pixels wide, got " + size);
+            throw new IllegalArgumentException(
+                    "synthetic images must be at least 8 pixels wide, got " + size);
         }
         this.size = size;
     }
 
-    /** {@code count} images [count, 1, size, size] drawn from the generator seeded with {@code seed}. */
+    /**
+     * {@code count} images [count, 1, size, size] drawn from the generator seeded with {@code
+     * seed}.
+     */
     public ImageBatch generate(int count, long seed) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be positive, got " + count);
@@ -37,7 +42,8 @@ public final class SyntheticShapes {
         for (int i = 0; i < count; i++) {
             drawImage(canvas, random.split());
             for (int p = 0; p < canvas.length; p++) {
-                pixels[i * canvas.length + p] = (byte) Math.round(Math.max(0, Math.min(255, canvas[p])));
+                pixels[i * canvas.length + p] =
+                        (byte) Math.round(Math.max(0, Math.min(255, canvas[p])));
             }
         }
         return new ImageBatch(count, 1, size, size, pixels);
@@ -83,7 +89,8 @@ public final class SyntheticShapes {
         TRIANGLE {
             @Override
             boolean contains(double dx, double dy, double half, int line, int period) {
-                // Apex up: the row's half-width grows linearly from 0 at the top to `half` at the base.
+                // Apex up: the row's half-width grows linearly from 0 at the top to `half` at the
+                // base.
                 double t = (dy + half) / (2 * half);
                 return t >= 0 && t <= 1 && Math.abs(dx) <= t * half;
             }

@@ -1,15 +1,16 @@
 package dev.tessera.train.eval;
 
 /**
- * How often each of the K codes is chosen over a set of token grids (DESIGN.md section 5):
- * {@code usage} is the fraction of codes used at least once, {@code perplexity} is exp(H(p̄)) of the
- * hard code frequencies p̄.
+ * How often each of the K codes is chosen over a set of token grids (DESIGN.md section 5): {@code
+ * usage} is the fraction of codes used at least once, {@code perplexity} is exp(H(p̄)) of the hard
+ * code frequencies p̄.
  */
 public record CodebookUsage(int codebookSize, long[] counts) {
 
     public CodebookUsage {
         if (counts.length != codebookSize) {
-            throw new IllegalArgumentException("expected " + codebookSize + " counts, got " + counts.length);
+            throw new IllegalArgumentException(
+                    "expected " + codebookSize + " counts, got " + counts.length);
         }
         counts = counts.clone();
     }
@@ -19,7 +20,8 @@ public record CodebookUsage(int codebookSize, long[] counts) {
         long[] counts = new long[codebookSize];
         for (int id : tokens) {
             if (id < 0 || id >= codebookSize) {
-                throw new IllegalArgumentException("token id " + id + " outside [0, " + codebookSize + ")");
+                throw new IllegalArgumentException(
+                        "token id " + id + " outside [0, " + codebookSize + ")");
             }
             counts[id]++;
         }

@@ -6,8 +6,11 @@ public record PixelError(double mse, long values) {
     /** Error between uint8 originals and reconstructions given as levels 0..255. */
     public static PixelError of(byte[] original, float[] reconstructedLevels) {
         if (original.length != reconstructedLevels.length) {
-            throw new IllegalArgumentException("original has " + original.length + " values, reconstruction "
-                    + reconstructedLevels.length);
+            throw new IllegalArgumentException(
+                    "original has "
+                            + original.length
+                            + " values, reconstruction "
+                            + reconstructedLevels.length);
         }
         double sum = 0;
         for (int i = 0; i < original.length; i++) {

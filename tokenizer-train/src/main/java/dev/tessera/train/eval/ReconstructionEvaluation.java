@@ -3,10 +3,13 @@ package dev.tessera.train.eval;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.train.train.TrainedTokenizer;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reconstruction and code-usage metrics of a trained tokenizer on one split (DESIGN.md section 5). */
+/**
+ * Reconstruction and code-usage metrics of a trained tokenizer on one split (DESIGN.md section 5).
+ */
 public final class ReconstructionEvaluation {
 
     private final int batchSize;
@@ -18,7 +21,10 @@ public final class ReconstructionEvaluation {
         this.batchSize = batchSize;
     }
 
-    /** {@code mse}, {@code psnr}, {@code perplexity}, {@code usage}, {@code dead_codes}, parameter counts. */
+    /**
+     * {@code mse}, {@code psnr}, {@code perplexity}, {@code usage}, {@code dead_codes}, parameter
+     * counts.
+     */
     public Map<String, Double> evaluate(TrainedTokenizer model, ImageBatch images) {
         int k = model.quantizer().codebookSize();
         long[] counts = new long[k];
@@ -45,5 +51,4 @@ public final class ReconstructionEvaluation {
         metrics.put("images", (double) images.count());
         return metrics;
     }
-
 }

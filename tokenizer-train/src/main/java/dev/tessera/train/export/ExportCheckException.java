@@ -1,6 +1,8 @@
 package dev.tessera.train.export;
 
-/** The exported ONNX graphs do not reproduce the trained model; nothing was written to the target. */
+/**
+ * The exported ONNX graphs do not reproduce the trained model; nothing was written to the target.
+ */
 public final class ExportCheckException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

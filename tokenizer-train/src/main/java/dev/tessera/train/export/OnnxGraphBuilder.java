@@ -1,6 +1,7 @@
 package dev.tessera.train.export;
 
 import com.google.protobuf.ByteString;
+
 import dev.tessera.onnx.AttributeProto;
 import dev.tessera.onnx.GraphProto;
 import dev.tessera.onnx.ModelProto;
@@ -11,6 +12,7 @@ import dev.tessera.onnx.TensorShapeProto;
 import dev.tessera.onnx.TypeProto;
 import dev.tessera.onnx.ValueInfoProto;
 import dev.tessera.train.model.FloatTensor;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +32,13 @@ public final class OnnxGraphBuilder {
 
     /** ONNX IR version written into every model (the version that goes with opset 17). */
     public static final long IR_VERSION = 8;
+
     /** Version of the default ("ai.onnx") operator set the graphs are written against. */
     public static final long OPSET = 17;
+
     /** Symbolic name of the dynamic batch axis. */
     public static final String BATCH_DIM = "N";
+
     /** The producer name written into every model. */
     public static final String PRODUCER_NAME = "tessera";
 
@@ -44,7 +49,10 @@ public final class OnnxGraphBuilder {
         this.graph = GraphProto.newBuilder().setName(graphName);
     }
 
-    /** Returns {@code hint} if no tensor or node has that name yet, else {@code hint_1}, {@code hint_2}, … */
+    /**
+     * Returns {@code hint} if no tensor or node has that name yet, else {@code hint_1}, {@code
+     * hint_2}, …
+     */
     public String uniqueName(String hint) {
         String name = hint;
         for (int n = 1; usedNames.contains(name); n++) {
@@ -57,7 +65,8 @@ public final class OnnxGraphBuilder {
     /** Claims an exact name (a graph input or output the caller's contract fixes). */
     private String reserve(String name) {
         if (!usedNames.add(name)) {
-            throw new IllegalArgumentException("tensor name " + name + " is already used in graph " + graph.getName());
+            throw new IllegalArgumentException(
+                    "tensor name " + name + " is already used in graph " + graph.getName());
         }
         return name;
     }
@@ -76,8 +85,9 @@ public final class OnnxGraphBuilder {
     /** Adds an int64 initializer; returns its (unique) name. */
     public String int64Initializer(String hint, long[] shape, long[] data) {
         checkSize(hint, shape, data.length);
-        ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(data.length, Long.BYTES))
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes =
+                ByteBuffer.allocate(Math.multiplyExact(data.length, Long.BYTES))
+                        .order(ByteOrder.LITTLE_ENDIAN);
         bytes.asLongBuffer().put(data);
         return initializer(hint, shape, TensorProto.DataType.INT64, bytes);
     }
@@ -87,14 +97,17 @@ public final class OnnxGraphBuilder {
         return floatInitializer(hint, new long[0], new float[] {value});
     }
 
-    private String initializer(String hint, long[] shape, TensorProto.DataType type, ByteBuffer littleEndian) {
+    private String initializer(
+            String hint, long[] shape, TensorProto.DataType type, ByteBuffer littleEndian) {
         String name = uniqueName(hint);
         graph.addInitializer(tensor(name, shape, type, littleEndian));
         return name;
     }
 
-    private static TensorProto tensor(String name, long[] shape, TensorProto.DataType type, ByteBuffer littleEndian) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
+    private static TensorProto tensor(
+            String name, long[] shape, TensorProto.DataType type, ByteBuffer littleEndian) {
+        TensorProto.Builder t =
+                TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
         for (long dim : shape) {
             t.addDims(dim);
         }
@@ -102,8 +115,9 @@ public final class OnnxGraphBuilder {
     }
 
     private static ByteBuffer littleEndian(float[] data) {
-        ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(data.length, Float.BYTES))
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes =
+                ByteBuffer.allocate(Math.multiplyExact(data.length, Float.BYTES))
+                        .order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(data);
         return bytes;
     }
@@ -114,28 +128,40 @@ public final class OnnxGraphBuilder {
             size *= dim;
         }
         if (size != length) {
-            throw new IllegalArgumentException(name + ": shape " + Arrays.toString(shape) + " holds " + size
-                    + " elements but " + length + " were given");
+            throw new IllegalArgumentException(
+                    name
+                            + ": shape "
+                            + Arrays.toString(shape)
+                            + " holds "
+                            + size
+                            + " elements but "
+                            + length
+                            + " were given");
         }
     }
 
-    /** Adds a node with one output under a fresh name derived from the op type; returns that name. */
+    /**
+     * Adds a node with one output under a fresh name derived from the op type; returns that name.
+     */
     public String node(String opType, List<String> inputs, AttributeProto... attributes) {
         return addNode(uniqueName(opType.toLowerCase()), opType, inputs, attributes);
     }
 
     /** Adds a node whose single output has the exact name {@code output} (a graph output). */
-    public String nodeTo(String output, String opType, List<String> inputs, AttributeProto... attributes) {
+    public String nodeTo(
+            String output, String opType, List<String> inputs, AttributeProto... attributes) {
         return addNode(reserve(output), opType, inputs, attributes);
     }
 
-    private String addNode(String output, String opType, List<String> inputs, AttributeProto... attributes) {
-        graph.addNode(NodeProto.newBuilder()
-                .setName(uniqueName(opType + "_node"))
-                .setOpType(opType)
-                .addAllInput(inputs)
-                .addOutput(output)
-                .addAllAttribute(Arrays.asList(attributes)));
+    private String addNode(
+            String output, String opType, List<String> inputs, AttributeProto... attributes) {
+        graph.addNode(
+                NodeProto.newBuilder()
+                        .setName(uniqueName(opType + "_node"))
+                        .setOpType(opType)
+                        .addAllInput(inputs)
+                        .addOutput(output)
+                        .addAllAttribute(Arrays.asList(attributes)));
         return output;
     }
 
@@ -156,16 +182,20 @@ public final class OnnxGraphBuilder {
         graph.addOutput(valueInfo(name, type, dimsAfterBatch));
     }
 
-    private static ValueInfoProto valueInfo(String name, TensorProto.DataType type, long... dimsAfterBatch) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH_DIM));
+    private static ValueInfoProto valueInfo(
+            String name, TensorProto.DataType type, long... dimsAfterBatch) {
+        TensorShapeProto.Builder shape =
+                TensorShapeProto.newBuilder()
+                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH_DIM));
         for (long dim : dimsAfterBatch) {
             shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(dim));
         }
-        TypeProto.Tensor tensorType = TypeProto.Tensor.newBuilder()
-                .setElemType(type.getNumber()).setShape(shape).build();
-        return ValueInfoProto.newBuilder().setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(tensorType)).build();
+        TypeProto.Tensor tensorType =
+                TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(tensorType))
+                .build();
     }
 
     /** The finished model: IR {@value #IR_VERSION}, default-domain opset {@value #OPSET}. */
@@ -202,17 +232,20 @@ public final class OnnxGraphBuilder {
     /** A STRING attribute (UTF-8), e.g. Resize's mode. */
     public static AttributeProto stringAttribute(String name, String value) {
         return attribute(name, AttributeProto.AttributeType.STRING)
-                .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8)).build();
+                .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8))
+                .build();
     }
 
     /** A TENSOR attribute holding float32 values, e.g. a Constant node's value. */
     public static AttributeProto floatTensorAttribute(String name, long[] shape, float[] data) {
         checkSize(name, shape, data.length);
         return attribute(name, AttributeProto.AttributeType.TENSOR)
-                .setT(tensor(name, shape, TensorProto.DataType.FLOAT, littleEndian(data))).build();
+                .setT(tensor(name, shape, TensorProto.DataType.FLOAT, littleEndian(data)))
+                .build();
     }
 
-    private static AttributeProto.Builder attribute(String name, AttributeProto.AttributeType type) {
+    private static AttributeProto.Builder attribute(
+            String name, AttributeProto.AttributeType type) {
         return AttributeProto.newBuilder().setName(name).setType(type);
     }
 }

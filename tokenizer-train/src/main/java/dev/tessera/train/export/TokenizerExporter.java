@@ -14,6 +14,7 @@ import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;
 import dev.tessera.train.train.TrainedTokenizer;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -25,9 +26,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Writes a tokenizer directory (DESIGN.md section 2) from a trained model: ONNX encoder and decoder,
- * codebook.npy and tokenizer.json with checksums. Everything is written into a temporary sibling
- * directory, checked against the DJL model through the runtime library, and only then renamed into place.
+ * Writes a tokenizer directory (DESIGN.md section 2) from a trained model: ONNX encoder and
+ * decoder, codebook.npy and tokenizer.json with checksums. Everything is written into a temporary
+ * sibling directory, checked against the DJL model through the runtime library, and only then
+ * renamed into place.
  */
 public final class TokenizerExporter {
 
@@ -38,19 +40,29 @@ public final class TokenizerExporter {
     }
 
     /** What the manifest says about the tokenizer besides its shape. */
-    public record Description(String name, String version, TrainingSummary training, Map<String, Double> metrics) {}
+    public record Description(
+            String name, String version, TrainingSummary training, Map<String, Double> metrics) {}
 
     /**
      * Exports {@code model} to {@code target}. An existing {@code target} is replaced only when
      * {@code overwrite} is set.
      *
-     * @throws ExportCheckException when the exported graphs disagree with the model on {@code validation}
+     * @throws ExportCheckException when the exported graphs disagree with the model on {@code
+     *     validation}
      */
-    public ExportCheck export(TrainedTokenizer model, Description description, ImageBatch validation, Path target,
-            boolean overwrite) throws IOException {
+    public ExportCheck export(
+            TrainedTokenizer model,
+            Description description,
+            ImageBatch validation,
+            Path target,
+            boolean overwrite)
+            throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
         if (Files.exists(absolute) && !overwrite) {
-            throw new IOException(absolute + " already exists; choose another output directory or allow overwriting");
+            throw new IOException(
+                    absolute
+                            + " already exists; choose another output directory or allow"
+                            + " overwriting");
         }
         Path parent = absolute.getParent();
         Files.createDirectories(parent);
@@ -71,15 +83,19 @@ public final class TokenizerExporter {
         }
     }
 
-    private void writeFiles(TrainedTokenizer model, Description description, Path dir) throws IOException {
+    private void writeFiles(TrainedTokenizer model, Description description, Path dir)
+            throws IOException {
         Architecture arch = model.network().architecture();
         Map<String, FloatTensor> weights = model.params().snapshot();
         FloatTensor codebook = ParameterSet.toTensor(model.quantizer().codebook(model.params()));
-        Files.write(dir.resolve(TokenizerDirectory.ENCODER),
+        Files.write(
+                dir.resolve(TokenizerDirectory.ENCODER),
                 TokenizerGraphs.encoder(arch, weights, codebook, producerVersion).toByteArray());
-        Files.write(dir.resolve(TokenizerDirectory.DECODER),
+        Files.write(
+                dir.resolve(TokenizerDirectory.DECODER),
                 TokenizerGraphs.decoder(arch, weights, codebook, producerVersion).toByteArray());
-        new NpyMatrix(codebook.dim(0), codebook.dim(1), codebook.data()).write(dir.resolve(TokenizerDirectory.CODEBOOK));
+        new NpyMatrix(codebook.dim(0), codebook.dim(1), codebook.data())
+                .write(dir.resolve(TokenizerDirectory.CODEBOOK));
         TokenizerManifest manifest = manifest(model, description);
         TokenizerDirectory.writeManifest(dir, TokenizerDirectory.withChecksums(dir, manifest));
     }
@@ -93,23 +109,37 @@ public final class TokenizerExporter {
                 .setQuantizer(model.quantizer().kind())
                 .setCodebookSize(model.quantizer().codebookSize())
                 .setCodeDim(model.quantizer().codeDim())
-                .setGrid(LatentGrid.newBuilder().setHeight(arch.gridHeight()).setWidth(arch.gridWidth()))
-                .setInput(InputSpec.newBuilder().setChannels(arch.channels()).setHeight(arch.imageHeight())
-                        .setWidth(arch.imageWidth()).setDtype(ManifestSchema.INPUT_DTYPE))
+                .setGrid(
+                        LatentGrid.newBuilder()
+                                .setHeight(arch.gridHeight())
+                                .setWidth(arch.gridWidth()))
+                .setInput(
+                        InputSpec.newBuilder()
+                                .setChannels(arch.channels())
+                                .setHeight(arch.imageHeight())
+                                .setWidth(arch.imageWidth())
+                                .setDtype(ManifestSchema.INPUT_DTYPE))
                 .setOnnxOpset(Math.toIntExact(TokenizerGraphs.OPSET))
                 .setTraining(description.training())
                 .putAllMetrics(description.metrics())
-                .setTensors(TensorNames.newBuilder().setEncoderInput(TokenizerGraphs.PIXELS)
-                        .setEncoderOutput(TokenizerGraphs.TOKENS).setDecoderInput(TokenizerGraphs.TOKENS)
-                        .setDecoderOutput(TokenizerGraphs.PIXELS))
+                .setTensors(
+                        TensorNames.newBuilder()
+                                .setEncoderInput(TokenizerGraphs.PIXELS)
+                                .setEncoderOutput(TokenizerGraphs.TOKENS)
+                                .setDecoderInput(TokenizerGraphs.TOKENS)
+                                .setDecoderOutput(TokenizerGraphs.PIXELS))
                 .build();
     }
 
-    /** Renames the staged directory to its target; an old target is moved aside first, then deleted. */
+    /**
+     * Renames the staged directory to its target; an old target is moved aside first, then deleted.
+     */
     private static void moveIntoPlace(Path staging, Path target) throws IOException {
         Path old = null;
         if (Files.exists(target)) {
-            old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+            old =
+                    Files.createTempDirectory(
+                            target.getParent(), "." + target.getFileName() + ".old-");
             Files.delete(old);
             atomicMove(target, old);
         }
@@ -132,13 +162,15 @@ public final class TokenizerExporter {
             return;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            walk.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.delete(p);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
         }
     }
 }

@@ -10,76 +10,119 @@ import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.Layer;
 import dev.tessera.train.model.TokenizerNetwork;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The two ONNX graphs of a tokenizer artifact (DESIGN.md §2). Pre- and post-processing live inside
- * the graphs: the encoder takes uint8 pixels [N, C, H, W] and returns int32 token ids [N, h, w]; the
- * decoder takes the ids and returns uint8 pixels. Both replay the same {@link Layer} lists that
- * {@link dev.tessera.train.model.ConvNet} runs in training, so the exported network is the trained one.
+ * the graphs: the encoder takes uint8 pixels [N, C, H, W] and returns int32 token ids [N, h, w];
+ * the decoder takes the ids and returns uint8 pixels. Both replay the same {@link Layer} lists that
+ * {@link dev.tessera.train.model.ConvNet} runs in training, so the exported network is the trained
+ * one.
  */
 public final class TokenizerGraphs {
 
     /** Name of the encoder's input and the decoder's output: uint8 [N, C, H, W]. */
     public static final String PIXELS = "pixels";
+
     /** Name of the encoder's output and the decoder's input: int32 [N, h, w]. */
     public static final String TOKENS = "tokens";
+
     public static final long OPSET = OnnxGraphBuilder.OPSET;
     public static final long IR_VERSION = OnnxGraphBuilder.IR_VERSION;
 
     private TokenizerGraphs() {}
 
     /**
-     * Pixels → tokens. After the encoder layers, the nearest code is chosen as
-     * argmax_c(2 ẑ·μ_c − ‖μ_c‖²), the formula of {@link dev.tessera.train.quantize.Codebook#nearest},
-     * so that exported and training-time tokens agree (‖ẑ‖² is the same for every c and is dropped).
+     * Pixels → tokens. After the encoder layers, the nearest code is chosen as argmax_c(2 ẑ·μ_c −
+     * ‖μ_c‖²), the formula of {@link dev.tessera.train.quantize.Codebook#nearest}, so that exported
+     * and training-time tokens agree (‖ẑ‖² is the same for every c and is dropped).
      *
      * @param weights convolution weights and biases by parameter name (extra entries are ignored)
      * @param codebook μ, [K, arch.codeDim()]
      */
-    public static ModelProto encoder(Architecture arch, Map<String, FloatTensor> weights, FloatTensor codebook,
+    public static ModelProto encoder(
+            Architecture arch,
+            Map<String, FloatTensor> weights,
+            FloatTensor codebook,
             String producerVersion) {
         List<Layer> layers = arch.encoderLayers();
         checkWeights(layers, weights);
         checkCodebook(arch, codebook);
         OnnxGraphBuilder g = new OnnxGraphBuilder("tessera_encoder");
-        String x = g.input(PIXELS, DataType.UINT8, arch.channels(), arch.imageHeight(), arch.imageWidth());
+        String x =
+                g.input(
+                        PIXELS,
+                        DataType.UINT8,
+                        arch.channels(),
+                        arch.imageHeight(),
+                        arch.imageWidth());
         x = g.node("Cast", List.of(x), intAttribute("to", DataType.FLOAT.getNumber()));
         x = g.node("Mul", List.of(x, g.floatScalar("input_scale", TokenizerNetwork.INPUT_SCALE)));
         x = g.node("Add", List.of(x, g.floatScalar("input_shift", TokenizerNetwork.INPUT_SHIFT)));
         x = applyLayers(g, layers, weights, x);
         x = g.node("Transpose", List.of(x), ints("perm", 0, 2, 3, 1));
-        x = g.node("MatMul", List.of(x, g.floatInitializer("codebook_twice_transposed", twiceTransposed(codebook))));
-        x = g.node("Sub", List.of(x, g.floatInitializer("codebook_squared_norms", squaredNorms(codebook))));
+        x =
+                g.node(
+                        "MatMul",
+                        List.of(
+                                x,
+                                g.floatInitializer(
+                                        "codebook_twice_transposed", twiceTransposed(codebook))));
+        x =
+                g.node(
+                        "Sub",
+                        List.of(
+                                x,
+                                g.floatInitializer(
+                                        "codebook_squared_norms", squaredNorms(codebook))));
         // select_last_index 0: ties go to the lowest index, as torch.argmax does.
-        x = g.node("ArgMax", List.of(x), intAttribute("axis", 3), intAttribute("keepdims", 0),
-                intAttribute("select_last_index", 0));
+        x =
+                g.node(
+                        "ArgMax",
+                        List.of(x),
+                        intAttribute("axis", 3),
+                        intAttribute("keepdims", 0),
+                        intAttribute("select_last_index", 0));
         g.nodeTo(TOKENS, "Cast", List.of(x), intAttribute("to", DataType.INT32.getNumber()));
         g.output(TOKENS, DataType.INT32, arch.gridHeight(), arch.gridWidth());
         return g.build(producerVersion);
     }
 
     /**
-     * Tokens → pixels: codebook lookup, the decoder layers, then {@code round(clip(y·255, 0, 255))} as
-     * uint8, the same as {@link TokenizerNetwork#toPixelLevels}.
+     * Tokens → pixels: codebook lookup, the decoder layers, then {@code round(clip(y·255, 0, 255))}
+     * as uint8, the same as {@link TokenizerNetwork#toPixelLevels}.
      *
      * @param weights convolution weights and biases by parameter name (extra entries are ignored)
      * @param codebook μ, [K, arch.codeDim()]
      */
-    public static ModelProto decoder(Architecture arch, Map<String, FloatTensor> weights, FloatTensor codebook,
+    public static ModelProto decoder(
+            Architecture arch,
+            Map<String, FloatTensor> weights,
+            FloatTensor codebook,
             String producerVersion) {
         List<Layer> layers = arch.decoderLayers();
         checkWeights(layers, weights);
         checkCodebook(arch, codebook);
         OnnxGraphBuilder g = new OnnxGraphBuilder("tessera_decoder");
         String x = g.input(TOKENS, DataType.INT32, arch.gridHeight(), arch.gridWidth());
-        x = g.node("Gather", List.of(g.floatInitializer("codebook", codebook), x), intAttribute("axis", 0));
+        x =
+                g.node(
+                        "Gather",
+                        List.of(g.floatInitializer("codebook", codebook), x),
+                        intAttribute("axis", 0));
         x = g.node("Transpose", List.of(x), ints("perm", 0, 3, 1, 2));
         x = applyLayers(g, layers, weights, x);
         x = g.node("Mul", List.of(x, g.floatScalar("pixel_scale", 255f)));
-        x = g.node("Clip", List.of(x, g.floatScalar("pixel_min", 0f), g.floatScalar("pixel_max", 255f)));
+        x =
+                g.node(
+                        "Clip",
+                        List.of(
+                                x,
+                                g.floatScalar("pixel_min", 0f),
+                                g.floatScalar("pixel_max", 255f)));
         // ONNX Round and torch.round both round halves to even.
         x = g.node("Round", List.of(x));
         g.nodeTo(PIXELS, "Cast", List.of(x), intAttribute("to", DataType.UINT8.getNumber()));
@@ -87,7 +130,10 @@ public final class TokenizerGraphs {
         return g.build(producerVersion);
     }
 
-    private static String applyLayers(OnnxGraphBuilder g, List<Layer> layers, Map<String, FloatTensor> weights,
+    private static String applyLayers(
+            OnnxGraphBuilder g,
+            List<Layer> layers,
+            Map<String, FloatTensor> weights,
             String input) {
         String x = input;
         for (Layer layer : layers) {
@@ -96,7 +142,8 @@ public final class TokenizerGraphs {
         return x;
     }
 
-    private static String applyLayer(OnnxGraphBuilder g, Layer layer, Map<String, FloatTensor> weights, String x) {
+    private static String applyLayer(
+            OnnxGraphBuilder g, Layer layer, Map<String, FloatTensor> weights, String x) {
         if (layer instanceof Layer.Conv conv) {
             return conv(g, conv, weights, x);
         } else if (layer instanceof Layer.Relu) {
@@ -111,11 +158,14 @@ public final class TokenizerGraphs {
         throw new IllegalStateException("unknown layer " + layer);
     }
 
-    private static String conv(OnnxGraphBuilder g, Layer.Conv conv, Map<String, FloatTensor> weights, String x) {
+    private static String conv(
+            OnnxGraphBuilder g, Layer.Conv conv, Map<String, FloatTensor> weights, String x) {
         long p = conv.padding();
         String w = g.floatInitializer(conv.weightName(), weights.get(conv.weightName()));
         String b = g.floatInitializer(conv.biasName(), weights.get(conv.biasName()));
-        return g.node("Conv", List.of(x, w, b),
+        return g.node(
+                "Conv",
+                List.of(x, w, b),
                 ints("kernel_shape", conv.kernel(), conv.kernel()),
                 ints("strides", conv.stride(), conv.stride()),
                 ints("pads", p, p, p, p),
@@ -128,8 +178,12 @@ public final class TokenizerGraphs {
      * reads input index floor(i / f): every pixel repeated f times, exactly DJL's {@code repeat}.
      */
     static String upsample(OnnxGraphBuilder g, int factor, String x) {
-        String scales = g.floatInitializer("upsample_scales", new long[] {4}, new float[] {1f, 1f, factor, factor});
-        return g.node("Resize", List.of(x, "", scales),
+        String scales =
+                g.floatInitializer(
+                        "upsample_scales", new long[] {4}, new float[] {1f, 1f, factor, factor});
+        return g.node(
+                "Resize",
+                List.of(x, "", scales),
                 stringAttribute("mode", "nearest"),
                 stringAttribute("coordinate_transformation_mode", "asymmetric"),
                 stringAttribute("nearest_mode", "floor"));
@@ -138,8 +192,12 @@ public final class TokenizerGraphs {
     /** Fails on a missing or misshapen convolution parameter before any graph is built. */
     private static void checkWeights(List<Layer> layers, Map<String, FloatTensor> weights) {
         for (Layer.Conv conv : Architecture.convolutions(layers)) {
-            checkShape(weights, conv.weightName(),
-                    new long[] {conv.outChannels(), conv.inChannels(), conv.kernel(), conv.kernel()});
+            checkShape(
+                    weights,
+                    conv.weightName(),
+                    new long[] {
+                        conv.outChannels(), conv.inChannels(), conv.kernel(), conv.kernel()
+                    });
             checkShape(weights, conv.biasName(), new long[] {conv.outChannels()});
         }
     }
@@ -147,20 +205,29 @@ public final class TokenizerGraphs {
     private static void checkShape(Map<String, FloatTensor> weights, String name, long[] expected) {
         FloatTensor tensor = weights.get(name);
         if (tensor == null) {
-            throw new IllegalArgumentException("missing parameter " + name + ", expected shape "
-                    + Arrays.toString(expected));
+            throw new IllegalArgumentException(
+                    "missing parameter " + name + ", expected shape " + Arrays.toString(expected));
         }
         if (!Arrays.equals(tensor.shape(), expected)) {
-            throw new IllegalArgumentException("parameter " + name + " has shape " + Arrays.toString(tensor.shape())
-                    + ", expected " + Arrays.toString(expected));
+            throw new IllegalArgumentException(
+                    "parameter "
+                            + name
+                            + " has shape "
+                            + Arrays.toString(tensor.shape())
+                            + ", expected "
+                            + Arrays.toString(expected));
         }
     }
 
     private static void checkCodebook(Architecture arch, FloatTensor codebook) {
         long[] shape = codebook.shape();
         if (shape.length != 2 || shape[0] < 1 || shape[1] != arch.codeDim()) {
-            throw new IllegalArgumentException("codebook has shape " + Arrays.toString(shape)
-                    + ", expected [K, " + arch.codeDim() + "] with K >= 1");
+            throw new IllegalArgumentException(
+                    "codebook has shape "
+                            + Arrays.toString(shape)
+                            + ", expected [K, "
+                            + arch.codeDim()
+                            + "] with K >= 1");
         }
     }
 

@@ -4,25 +4,38 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Shape of a convolutional tokenizer: image size and channels, the width of the hidden layers,
- * the downsampling factor (a power of two), the code dimension L and the number of residual blocks.
+ * Shape of a convolutional tokenizer: image size and channels, the width of the hidden layers, the
+ * downsampling factor (a power of two), the code dimension L and the number of residual blocks.
  */
 public record Architecture(
-        int channels, int imageHeight, int imageWidth, int width, int downsample, int codeDim, int residualBlocks) {
+        int channels,
+        int imageHeight,
+        int imageWidth,
+        int width,
+        int downsample,
+        int codeDim,
+        int residualBlocks) {
 
     public Architecture {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
         if (width < 1 || codeDim < 1 || residualBlocks < 0) {
-            throw new IllegalArgumentException("width and code dimension must be positive, residual blocks >= 0");
+            throw new IllegalArgumentException(
+                    "width and code dimension must be positive, residual blocks >= 0");
         }
         if (downsample < 2 || Integer.bitCount(downsample) != 1) {
-            throw new IllegalArgumentException("downsampling factor must be a power of two >= 2, got " + downsample);
+            throw new IllegalArgumentException(
+                    "downsampling factor must be a power of two >= 2, got " + downsample);
         }
         if (imageHeight % downsample != 0 || imageWidth % downsample != 0) {
-            throw new IllegalArgumentException("image size " + imageHeight + "x" + imageWidth
-                    + " is not divisible by the downsampling factor " + downsample);
+            throw new IllegalArgumentException(
+                    "image size "
+                            + imageHeight
+                            + "x"
+                            + imageWidth
+                            + " is not divisible by the downsampling factor "
+                            + downsample);
         }
     }
 
@@ -69,9 +82,10 @@ public record Architecture(
 
     private void addResidualBlocks(List<Layer> layers, String prefix) {
         for (int r = 0; r < residualBlocks; r++) {
-            layers.add(new Layer.Residual(
-                    new Layer.Conv(prefix + ".res" + r + ".a", width, width, 3, 1),
-                    new Layer.Conv(prefix + ".res" + r + ".b", width, width, 3, 1)));
+            layers.add(
+                    new Layer.Residual(
+                            new Layer.Conv(prefix + ".res" + r + ".a", width, width, 3, 1),
+                            new Layer.Conv(prefix + ".res" + r + ".b", width, width, 3, 1)));
         }
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
+
 import java.util.List;
 
 /** Runs a list of {@link Layer}s on DJL arrays, reading weights from a {@link ParameterSet}. */
@@ -46,8 +47,14 @@ public final class ConvNet {
 
     private static NDArray conv(Layer.Conv conv, ParameterSet params, NDArray x) {
         int p = conv.padding();
-        return Conv2d.conv2d(x, params.get(conv.weightName()), params.get(conv.biasName()),
-                new Shape(conv.stride(), conv.stride()), new Shape(p, p), new Shape(1, 1), 1)
+        return Conv2d.conv2d(
+                        x,
+                        params.get(conv.weightName()),
+                        params.get(conv.biasName()),
+                        new Shape(conv.stride(), conv.stride()),
+                        new Shape(p, p),
+                        new Shape(1, 1),
+                        1)
                 .singletonOrThrow();
     }
 }

@@ -2,7 +2,9 @@ package dev.tessera.train.model;
 
 import java.util.Arrays;
 
-/** A dense float32 tensor on the Java heap, row-major: the form weights take on their way to ONNX. */
+/**
+ * A dense float32 tensor on the Java heap, row-major: the form weights take on their way to ONNX.
+ */
 public record FloatTensor(long[] shape, float[] data) {
 
     public FloatTensor {
@@ -10,13 +12,19 @@ public record FloatTensor(long[] shape, float[] data) {
         long size = 1;
         for (long dim : shape) {
             if (dim < 0) {
-                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+                throw new IllegalArgumentException(
+                        "negative dimension in shape " + Arrays.toString(shape));
             }
             size *= dim;
         }
         if (size != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + size
-                    + " elements but data has " + data.length);
+            throw new IllegalArgumentException(
+                    "shape "
+                            + Arrays.toString(shape)
+                            + " holds "
+                            + size
+                            + " elements but data has "
+                            + data.length);
         }
     }
 
@@ -31,7 +39,9 @@ public record FloatTensor(long[] shape, float[] data) {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof FloatTensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+        return other instanceof FloatTensor t
+                && Arrays.equals(shape, t.shape)
+                && Arrays.equals(data, t.data);
     }
 
     @Override

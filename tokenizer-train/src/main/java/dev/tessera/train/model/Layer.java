@@ -8,9 +8,11 @@ public sealed interface Layer permits Layer.Conv, Layer.Relu, Layer.Upsample, La
 
     /**
      * 2-D convolution with square kernel, zero padding {@code kernel / 2} on every side, bias.
-     * Parameters are named {@code name + ".weight"} ([out, in, k, k]) and {@code name + ".bias"} ([out]).
+     * Parameters are named {@code name + ".weight"} ([out, in, k, k]) and {@code name + ".bias"}
+     * ([out]).
      */
-    record Conv(String name, int inChannels, int outChannels, int kernel, int stride) implements Layer {
+    record Conv(String name, int inChannels, int outChannels, int kernel, int stride)
+            implements Layer {
         public Conv {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("conv name must not be blank");
@@ -22,7 +24,8 @@ public sealed interface Layer permits Layer.Conv, Layer.Relu, Layer.Upsample, La
                 throw new IllegalArgumentException(name + ": kernel must be odd, got " + kernel);
             }
             if (stride < 1) {
-                throw new IllegalArgumentException(name + ": stride must be positive, got " + stride);
+                throw new IllegalArgumentException(
+                        name + ": stride must be positive, got " + stride);
             }
         }
 
@@ -50,7 +53,8 @@ public sealed interface Layer permits Layer.Conv, Layer.Relu, Layer.Upsample, La
     record Upsample(int factor) implements Layer {
         public Upsample {
             if (factor < 2) {
-                throw new IllegalArgumentException("upsample factor must be at least 2, got " + factor);
+                throw new IllegalArgumentException(
+                        "upsample factor must be at least 2, got " + factor);
             }
         }
     }
@@ -58,11 +62,14 @@ public sealed interface Layer permits Layer.Conv, Layer.Relu, Layer.Upsample, La
     /** {@code x + second(relu(first(relu(x))))}; both convolutions keep the channel count. */
     record Residual(Conv first, Conv second) implements Layer {
         public Residual {
-            if (first.stride() != 1 || second.stride() != 1
+            if (first.stride() != 1
+                    || second.stride() != 1
                     || first.inChannels() != second.outChannels()
                     || first.outChannels() != second.inChannels()) {
-                throw new IllegalArgumentException("residual block " + first.name()
-                        + " must keep its shape: stride 1 and matching channels");
+                throw new IllegalArgumentException(
+                        "residual block "
+                                + first.name()
+                                + " must keep its shape: stride 1 and matching channels");
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.tessera.train.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +11,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The trainable tensors of a tokenizer by name, in a fixed order. Arrays belong to the manager given
- * at construction; the set is closed with it.
+ * The trainable tensors of a tokenizer by name, in a fixed order. Arrays belong to the manager
+ * given at construction; the set is closed with it.
  */
 public final class ParameterSet {
 
@@ -27,9 +28,9 @@ public final class ParameterSet {
     }
 
     /**
-     * Adds the weights and biases of every convolution, initialised from {@code seed}: weights uniform
-     * in ±sqrt(3 / fan_in) (unit-variance activations), the last convolution of each residual block
-     * scaled by 0.1 so that blocks start close to identity, biases zero.
+     * Adds the weights and biases of every convolution, initialised from {@code seed}: weights
+     * uniform in ±sqrt(3 / fan_in) (unit-variance activations), the last convolution of each
+     * residual block scaled by 0.1 so that blocks start close to identity, biases zero.
      */
     public void initConvolutions(List<Layer> layers, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -50,12 +51,21 @@ public final class ParameterSet {
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
         }
-        put(conv.weightName(), new FloatTensor(
-                new long[] {conv.outChannels(), conv.inChannels(), conv.kernel(), conv.kernel()}, w));
-        put(conv.biasName(), new FloatTensor(new long[] {conv.outChannels()}, new float[conv.outChannels()]));
+        put(
+                conv.weightName(),
+                new FloatTensor(
+                        new long[] {
+                            conv.outChannels(), conv.inChannels(), conv.kernel(), conv.kernel()
+                        },
+                        w));
+        put(
+                conv.biasName(),
+                new FloatTensor(new long[] {conv.outChannels()}, new float[conv.outChannels()]));
     }
 
-    /** Adds or replaces a tensor; the array is created on this set's manager and tracks gradients. */
+    /**
+     * Adds or replaces a tensor; the array is created on this set's manager and tracks gradients.
+     */
     public NDArray put(String name, FloatTensor value) {
         NDArray array = manager.create(value.data(), new Shape(value.shape()));
         array.setRequiresGradient(true);
@@ -69,7 +79,8 @@ public final class ParameterSet {
     public NDArray get(String name) {
         NDArray array = arrays.get(name);
         if (array == null) {
-            throw new IllegalArgumentException("no parameter named " + name + "; have " + arrays.keySet());
+            throw new IllegalArgumentException(
+                    "no parameter named " + name + "; have " + arrays.keySet());
         }
         return array;
     }

@@ -10,8 +10,11 @@ import ai.djl.ndarray.types.DataType;
  */
 public final class TokenizerNetwork {
 
-    /** Multiplier of the encoder's input normalisation, {@code x = p * INPUT_SCALE + INPUT_SHIFT}. */
+    /**
+     * Multiplier of the encoder's input normalisation, {@code x = p * INPUT_SCALE + INPUT_SHIFT}.
+     */
     public static final float INPUT_SCALE = 2f / 255f;
+
     public static final float INPUT_SHIFT = -1f;
 
     private final Architecture architecture;

@@ -30,8 +30,8 @@ public final class Codebook {
     }
 
     /**
-     * Nearest code of each row, computed as argmax(2 ẑ·μ − ‖μ‖²): the form the exported encoder uses,
-     * so that both pick the same code. Returns int32 [M].
+     * Nearest code of each row, computed as argmax(2 ẑ·μ − ‖μ‖²): the form the exported encoder
+     * uses, so that both pick the same code. Returns int32 [M].
      */
     public static NDArray nearest(NDArray rows, NDArray codebook) {
         NDArray codeNorms = codebook.square().sum(new int[] {1}).expandDims(0);

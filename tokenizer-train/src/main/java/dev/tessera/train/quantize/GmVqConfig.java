@@ -5,10 +5,12 @@ package dev.tessera.train.quantize;
  *
  * @param codebookSize K
  * @param codeDim L
- * @param posteriorVariance σ_q² in the logits ℓ_c = −‖ẑ − μ_c‖² / (2σ_q²); 0 (the default) estimates it once,
- *     at the codebook's k-means initialisation, as the maximum-likelihood variance of an isotropic Gaussian
- *     mixture with those centres (mean squared distance to the nearest centre / L), and keeps it fixed after
- * @param noiseVariance σ² of the adaptive-variance noise σ²_c(x) = ‖ẑ − μ_c‖² / (2σ² L); ½ by default
+ * @param posteriorVariance σ_q² in the logits ℓ_c = −‖ẑ − μ_c‖² / (2σ_q²); 0 (the default)
+ *     estimates it once, at the codebook's k-means initialisation, as the maximum-likelihood
+ *     variance of an isotropic Gaussian mixture with those centres (mean squared distance to the
+ *     nearest centre / L), and keeps it fixed after
+ * @param noiseVariance σ² of the adaptive-variance noise σ²_c(x) = ‖ẑ − μ_c‖² / (2σ² L); ½ by
+ *     default
  * @param tau0 Gumbel-softmax temperature at the start of training
  * @param tauMin temperature at the end (annealed exponentially)
  * @param beta weight of KL(q̄_B ‖ uniform)
@@ -28,17 +30,22 @@ public record GmVqConfig(
 
     public GmVqConfig {
         if (codebookSize < 2) {
-            throw new IllegalArgumentException("codebook size must be at least 2, got " + codebookSize);
+            throw new IllegalArgumentException(
+                    "codebook size must be at least 2, got " + codebookSize);
         }
         if (codeDim < 1) {
             throw new IllegalArgumentException("code dimension must be positive, got " + codeDim);
         }
         if (!(posteriorVariance >= 0) || !(noiseVariance > 0)) {
-            throw new IllegalArgumentException("posterior variance must be >= 0 (0: estimated) and noise variance > 0");
+            throw new IllegalArgumentException(
+                    "posterior variance must be >= 0 (0: estimated) and noise variance > 0");
         }
         if (!(tau0 > 0) || !(tauMin > 0) || tauMin > tau0) {
-            throw new IllegalArgumentException("temperatures need 0 < tau-min <= tau0, got tau0=" + tau0
-                    + " tau-min=" + tauMin);
+            throw new IllegalArgumentException(
+                    "temperatures need 0 < tau-min <= tau0, got tau0="
+                            + tau0
+                            + " tau-min="
+                            + tauMin);
         }
         if (beta < 0 || gamma < 0) {
             throw new IllegalArgumentException("beta and gamma must be non-negative");

@@ -3,16 +3,18 @@ package dev.tessera.train.quantize;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Gaussian-mixture vector quantization trained with the aggregated-posterior ELBO (DESIGN.md section 3):
- * Gumbel-softmax samples of q(c|x) ∝ exp(−‖ẑ − μ_c‖² / 2σ_q²), adaptive-variance noise around the
- * chosen code, and KL(q̄_B ‖ uniform) to keep the whole codebook in use. No commitment loss, EMA or
- * dead-code reset.
+ * Gaussian-mixture vector quantization trained with the aggregated-posterior ELBO (DESIGN.md
+ * section 3): Gumbel-softmax samples of q(c|x) ∝ exp(−‖ẑ − μ_c‖² / 2σ_q²), adaptive-variance noise
+ * around the chosen code, and KL(q̄_B ‖ uniform) to keep the whole codebook in use. No commitment
+ * loss, EMA or dead-code reset.
  */
 public final class GmVqQuantizer implements Quantizer {
 
@@ -56,7 +58,9 @@ public final class GmVqQuantizer implements Quantizer {
     public void initParameters(ParameterSet params, float[] encoderRows, long seed) {
         KMeans kmeans = new KMeans(config.codebookSize(), KMEANS_ITERATIONS);
         float[] centres = kmeans.fit(encoderRows, config.codeDim(), seed);
-        params.put(CODEBOOK, new FloatTensor(new long[] {config.codebookSize(), config.codeDim()}, centres));
+        params.put(
+                CODEBOOK,
+                new FloatTensor(new long[] {config.codebookSize(), config.codeDim()}, centres));
         if (config.posteriorVariance() == 0) {
             int rows = encoderRows.length / config.codeDim();
             double meanDistance = kmeans.inertia(encoderRows, config.codeDim(), centres) / rows;
@@ -77,7 +81,8 @@ public final class GmVqQuantizer implements Quantizer {
     /** log q(c|x) [M, K] from squared distances [M, K]. */
     public NDArray logPosterior(NDArray distances) {
         if (!(posteriorVariance > 0)) {
-            throw new IllegalStateException("posterior variance not set: initialise the quantizer first");
+            throw new IllegalStateException(
+                    "posterior variance not set: initialise the quantizer first");
         }
         return distances.mul((float) (-1.0 / (2.0 * posteriorVariance))).logSoftmax(1);
     }
@@ -101,32 +106,43 @@ public final class GmVqQuantizer implements Quantizer {
         NDArray sample = gumbelSoftmax(logQ, config.temperature(progress));
         NDArray mean = sample.matMul(mu);
         // σ²_c(x) = d_c / (2σ²L), mixed by the sample: vanishes as ẑ settles on its code.
-        NDArray variance = sample.mul(distances).sum(new int[] {1}, true)
-                .mul((float) (1.0 / (2.0 * config.noiseVariance() * config.codeDim())));
+        NDArray variance =
+                sample.mul(distances)
+                        .sum(new int[] {1}, true)
+                        .mul((float) (1.0 / (2.0 * config.noiseVariance() * config.codeDim())));
         NDManager manager = zHat.getManager();
-        NDArray noise = manager.randomNormal(0f, 1f, mean.getShape(), mean.getDataType(), mean.getDevice());
+        NDArray noise =
+                manager.randomNormal(0f, 1f, mean.getShape(), mean.getDataType(), mean.getDevice());
         NDArray z = mean.add(variance.add(LOG_EPS).sqrt().mul(noise));
 
-        NDArray expectedDistance = q.mul(distances).sum(new int[] {1}).mean().div((float) config.codeDim());
+        NDArray expectedDistance =
+                q.mul(distances).sum(new int[] {1}).mean().div((float) config.codeDim());
         NDArray kl = marginalKl(q);
-        NDArray loss = expectedDistance.mul((float) config.gamma()).add(kl.mul((float) config.beta()));
+        NDArray loss =
+                expectedDistance.mul((float) config.gamma()).add(kl.mul((float) config.beta()));
         Map<String, NDArray> terms = new LinkedHashMap<>();
         terms.put("distance", expectedDistance);
         terms.put("marginal_kl", kl);
         NDArray tokens = distances.argMin(1);
         return new QuantizerStep(
-                Codebook.unflattenPositions(z, shape.get(0), shape.get(2), shape.get(3)), loss, terms, tokens);
+                Codebook.unflattenPositions(z, shape.get(0), shape.get(2), shape.get(3)),
+                loss,
+                terms,
+                tokens);
     }
 
     private NDArray gumbelSoftmax(NDArray logQ, double tau) {
         NDManager manager = logQ.getManager();
-        NDArray uniform = manager.randomUniform(1e-6f, 1f - 1e-6f, logQ.getShape(), logQ.getDataType(), logQ.getDevice());
+        NDArray uniform =
+                manager.randomUniform(
+                        1e-6f, 1f - 1e-6f, logQ.getShape(), logQ.getDataType(), logQ.getDevice());
         NDArray gumbel = uniform.log().neg().log().neg();
         NDArray soft = logQ.add(gumbel).div((float) tau).softmax(1);
         if (!config.straightThrough()) {
             return soft;
         }
-        NDArray hard = soft.argMax(1).oneHot(config.codebookSize()).toType(soft.getDataType(), false);
+        NDArray hard =
+                soft.argMax(1).oneHot(config.codebookSize()).toType(soft.getDataType(), false);
         return hard.add(soft.sub(soft.stopGradient()));
     }
 }

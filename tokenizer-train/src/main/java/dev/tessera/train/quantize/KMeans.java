@@ -20,16 +20,18 @@ public final class KMeans {
     }
 
     /**
-     * Centres [k, dim] of {@code points} [n, dim]. Needs n ≥ k. A cluster that loses all its points in
-     * a Lloyd step keeps its previous centre.
+     * Centres [k, dim] of {@code points} [n, dim]. Needs n ≥ k. A cluster that loses all its points
+     * in a Lloyd step keeps its previous centre.
      */
     public float[] fit(float[] points, int dim, long seed) {
         if (dim < 1 || points.length % dim != 0) {
-            throw new IllegalArgumentException("points length " + points.length + " is not a multiple of dim " + dim);
+            throw new IllegalArgumentException(
+                    "points length " + points.length + " is not a multiple of dim " + dim);
         }
         int n = points.length / dim;
         if (n < k) {
-            throw new IllegalArgumentException("k-means needs at least k=" + k + " points, got " + n);
+            throw new IllegalArgumentException(
+                    "k-means needs at least k=" + k + " points, got " + n);
         }
         float[] centres = seed(points, n, dim, new SplittableRandom(seed));
         int[] assignment = new int[n];
@@ -43,8 +45,18 @@ public final class KMeans {
     /** Sum of squared distances from each point [n, dim] to its nearest centre [k, dim]. */
     public double inertia(float[] points, int dim, float[] centres) {
         if (dim < 1 || points.length % dim != 0 || centres.length != k * dim) {
-            throw new IllegalArgumentException("expected points [n, " + dim + "] and centres [" + k + ", " + dim
-                    + "], got " + points.length + " and " + centres.length + " values");
+            throw new IllegalArgumentException(
+                    "expected points [n, "
+                            + dim
+                            + "] and centres ["
+                            + k
+                            + ", "
+                            + dim
+                            + "], got "
+                            + points.length
+                            + " and "
+                            + centres.length
+                            + " values");
         }
         int n = points.length / dim;
         return assign(points, n, dim, centres, new int[n]);
@@ -80,13 +92,18 @@ public final class KMeans {
             }
             System.arraycopy(points, chosen * dim, centres, c * dim, dim);
             for (int i = 0; i < n; i++) {
-                nearest[i] = Math.min(nearest[i], squaredDistance(points, i * dim, centres, c * dim, dim));
+                nearest[i] =
+                        Math.min(
+                                nearest[i],
+                                squaredDistance(points, i * dim, centres, c * dim, dim));
             }
         }
         return centres;
     }
 
-    /** Nearest centre of every point; returns the sum of squared distances (the k-means objective). */
+    /**
+     * Nearest centre of every point; returns the sum of squared distances (the k-means objective).
+     */
     double assign(float[] points, int n, int dim, float[] centres, int[] assignment) {
         double inertia = 0;
         for (int i = 0; i < n; i++) {

@@ -1,6 +1,7 @@
 package dev.tessera.train.quantize;
 
 import ai.djl.ndarray.NDArray;
+
 import dev.tessera.train.model.ParameterSet;
 
 /** Turns continuous encoder outputs into codes from a finite codebook. */
@@ -19,7 +20,9 @@ public sealed interface Quantizer permits GmVqQuantizer {
     /** The codebook μ [K, L]. */
     NDArray codebook(ParameterSet params);
 
-    /** One training forward pass on ẑ [N, L, h, w] at training progress {@code progress} ∈ [0, 1]. */
+    /**
+     * One training forward pass on ẑ [N, L, h, w] at training progress {@code progress} ∈ [0, 1].
+     */
     QuantizerStep trainStep(ParameterSet params, NDArray zHat, double progress);
 
     /** Gumbel-softmax temperature at training progress {@code progress}; NaN where none is used. */
@@ -38,6 +41,7 @@ public sealed interface Quantizer permits GmVqQuantizer {
     default NDArray lookup(ParameterSet params, NDArray tokens) {
         var shape = tokens.getShape();
         NDArray oneHot = tokens.reshape(-1).oneHot(codebookSize());
-        return Codebook.unflattenPositions(oneHot.matMul(codebook(params)), shape.get(0), shape.get(1), shape.get(2));
+        return Codebook.unflattenPositions(
+                oneHot.matMul(codebook(params)), shape.get(0), shape.get(1), shape.get(2));
     }
 }

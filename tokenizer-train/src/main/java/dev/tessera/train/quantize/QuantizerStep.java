@@ -10,4 +10,5 @@ import ai.djl.ndarray.NDArray;
  * @param terms the unweighted terms by name (for logging), each a scalar
  * @param tokens hard code of every position, int [N·h·w]
  */
-public record QuantizerStep(NDArray codes, NDArray loss, java.util.Map<String, NDArray> terms, NDArray tokens) {}
+public record QuantizerStep(
+        NDArray codes, NDArray loss, java.util.Map<String, NDArray> terms, NDArray tokens) {}

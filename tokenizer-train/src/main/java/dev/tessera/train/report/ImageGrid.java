@@ -1,16 +1,19 @@
 package dev.tessera.train.report;
 
 import dev.tessera.runtime.ImageBatch;
+
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+
 import javax.imageio.ImageIO;
 
 /**
- * Lays out rows of images (for example originals above their reconstructions) in one PNG, each image
- * enlarged by an integer factor with nearest-neighbour sampling so that single pixels stay visible.
+ * Lays out rows of images (for example originals above their reconstructions) in one PNG, each
+ * image enlarged by an integer factor with nearest-neighbour sampling so that single pixels stay
+ * visible.
  */
 public final class ImageGrid {
 
@@ -25,20 +28,30 @@ public final class ImageGrid {
         this.scale = scale;
     }
 
-    /** One row per batch, the first {@code columns} images of each; all batches must share their shape. */
+    /**
+     * One row per batch, the first {@code columns} images of each; all batches must share their
+     * shape.
+     */
     public BufferedImage render(List<ImageBatch> rows, int columns) {
         ImageBatch first = rows.get(0);
         for (ImageBatch row : rows) {
-            if (row.channels() != first.channels() || row.height() != first.height() || row.width() != first.width()) {
+            if (row.channels() != first.channels()
+                    || row.height() != first.height()
+                    || row.width() != first.width()) {
                 throw new IllegalArgumentException("every row must hold images of one shape");
             }
             if (row.count() < columns) {
-                throw new IllegalArgumentException("a row has " + row.count() + " images, fewer than " + columns);
+                throw new IllegalArgumentException(
+                        "a row has " + row.count() + " images, fewer than " + columns);
             }
         }
         int cellW = first.width() * scale + GAP;
         int cellH = first.height() * scale + GAP;
-        BufferedImage canvas = new BufferedImage(columns * cellW + GAP, rows.size() * cellH + GAP, BufferedImage.TYPE_INT_RGB);
+        BufferedImage canvas =
+                new BufferedImage(
+                        columns * cellW + GAP,
+                        rows.size() * cellH + GAP,
+                        BufferedImage.TYPE_INT_RGB);
         for (int r = 0; r < rows.size(); r++) {
             for (int c = 0; c < columns; c++) {
                 draw(canvas, rows.get(r), c, GAP + c * cellW, GAP + r * cellH);
@@ -71,6 +84,8 @@ public final class ImageGrid {
             int v = batch.pixel(n, 0, y, x);
             return (v << 16) | (v << 8) | v;
         }
-        return (batch.pixel(n, 0, y, x) << 16) | (batch.pixel(n, 1, y, x) << 8) | batch.pixel(n, 2, y, x);
+        return (batch.pixel(n, 0, y, x) << 16)
+                | (batch.pixel(n, 1, y, x) << 8)
+                | batch.pixel(n, 2, y, x);
     }
 }

@@ -2,7 +2,9 @@ package dev.tessera.train.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+
 import dev.tessera.train.model.ParameterSet;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +26,8 @@ public final class Adam {
 
     public Adam(double learningRate, double beta1, double beta2, double epsilon) {
         if (!(learningRate > 0)) {
-            throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+            throw new IllegalArgumentException(
+                    "learning rate must be positive, got " + learningRate);
         }
         this.learningRate = learningRate;
         this.beta1 = beta1;
@@ -36,7 +39,9 @@ public final class Adam {
         return step;
     }
 
-    /** Moment arrays, so a training step can attach them to its scratch manager with the parameters. */
+    /**
+     * Moment arrays, so a training step can attach them to its scratch manager with the parameters.
+     */
     public List<NDArray> state() {
         List<NDArray> all = new ArrayList<>();
         moments.values().forEach(m -> all.addAll(List.of(m)));
@@ -44,8 +49,8 @@ public final class Adam {
     }
 
     /**
-     * Applies one update from the gradients accumulated on {@code params}, then zeroes those gradients
-     * (DJL's PyTorch engine accumulates them across backward passes).
+     * Applies one update from the gradients accumulated on {@code params}, then zeroes those
+     * gradients (DJL's PyTorch engine accumulates them across backward passes).
      */
     public void update(ParameterSet params, NDManager scratch) {
         step++;
@@ -54,20 +59,27 @@ public final class Adam {
         for (Map.Entry<String, NDArray> entry : params.arrays().entrySet()) {
             NDArray param = entry.getValue();
             NDArray grad = param.getGradient();
-            NDArray[] m = moments.computeIfAbsent(entry.getKey(), k -> newMoments(params.manager(), param, scratch));
+            NDArray[] m =
+                    moments.computeIfAbsent(
+                            entry.getKey(), k -> newMoments(params.manager(), param, scratch));
             m[0].muli((float) beta1).addi(grad.mul((float) (1 - beta1)));
             m[1].muli((float) beta2).addi(grad.square().mul((float) (1 - beta2)));
-            NDArray update = m[0].div(correction1)
-                    .div(m[1].div(correction2).sqrt().add((float) epsilon))
-                    .mul((float) learningRate);
-            // In-place on a detached view: changes the values without recording an autograd operation.
+            NDArray update =
+                    m[0].div(correction1)
+                            .div(m[1].div(correction2).sqrt().add((float) epsilon))
+                            .mul((float) learningRate);
+            // In-place on a detached view: changes the values without recording an autograd
+            // operation.
             param.stopGradient().subi(update);
             grad.subi(grad);
         }
     }
 
     private static NDArray[] newMoments(NDManager owner, NDArray param, NDManager scratch) {
-        NDArray[] m = {owner.zeros(param.getShape(), param.getDataType()), owner.zeros(param.getShape(), param.getDataType())};
+        NDArray[] m = {
+            owner.zeros(param.getShape(), param.getDataType()),
+            owner.zeros(param.getShape(), param.getDataType())
+        };
         for (NDArray a : m) {
             a.tempAttach(scratch);
         }

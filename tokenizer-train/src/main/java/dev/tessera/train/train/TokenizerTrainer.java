@@ -6,20 +6,22 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.train.model.ParameterSet;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.Codebook;
 import dev.tessera.train.quantize.Quantizer;
 import dev.tessera.train.quantize.QuantizerStep;
+
 import java.util.BitSet;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Trains a tokenizer: encoder, quantizer and decoder together, minimising the reconstruction error plus
- * the quantizer's own loss, with Adam. The codebook starts from k-means on the first batches' encoder
- * outputs. Deterministic for a given seed on the CPU.
+ * Trains a tokenizer: encoder, quantizer and decoder together, minimising the reconstruction error
+ * plus the quantizer's own loss, with Adam. The codebook starts from k-means on the first batches'
+ * encoder outputs. Deterministic for a given seed on the CPU.
  */
 public final class TokenizerTrainer {
 
@@ -29,11 +31,18 @@ public final class TokenizerTrainer {
     private final Device device;
     private final Consumer<TrainingProgress> listener;
 
-    public TokenizerTrainer(TokenizerNetwork network, Quantizer quantizer, TrainConfig config, Device device,
+    public TokenizerTrainer(
+            TokenizerNetwork network,
+            Quantizer quantizer,
+            TrainConfig config,
+            Device device,
             Consumer<TrainingProgress> listener) {
         if (network.architecture().codeDim() != quantizer.codeDim()) {
-            throw new IllegalArgumentException("encoder code dimension " + network.architecture().codeDim()
-                    + " differs from the quantizer's " + quantizer.codeDim());
+            throw new IllegalArgumentException(
+                    "encoder code dimension "
+                            + network.architecture().codeDim()
+                            + " differs from the quantizer's "
+                            + quantizer.codeDim());
         }
         this.network = network;
         this.quantizer = quantizer;
@@ -62,34 +71,51 @@ public final class TokenizerTrainer {
 
     private void checkData(ImageBatch data) {
         var arch = network.architecture();
-        if (data.channels() != arch.channels() || data.height() != arch.imageHeight() || data.width() != arch.imageWidth()) {
-            throw new IllegalArgumentException(String.format(
-                    "training images are %dx%dx%d (CxHxW) but the architecture expects %dx%dx%d",
-                    data.channels(), data.height(), data.width(), arch.channels(), arch.imageHeight(), arch.imageWidth()));
+        if (data.channels() != arch.channels()
+                || data.height() != arch.imageHeight()
+                || data.width() != arch.imageWidth()) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "training images are %dx%dx%d (CxHxW) but the architecture expects"
+                                + " %dx%dx%d",
+                            data.channels(),
+                            data.height(),
+                            data.width(),
+                            arch.channels(),
+                            arch.imageHeight(),
+                            arch.imageWidth()));
         }
     }
 
     private void initCodebook(ParameterSet params, ImageBatch data, SplittableRandom batches) {
-        int rowsPerBatch = config.batchSize() * network.architecture().gridHeight() * network.architecture().gridWidth();
+        int rowsPerBatch =
+                config.batchSize()
+                        * network.architecture().gridHeight()
+                        * network.architecture().gridWidth();
         int codeDim = quantizer.codeDim();
         float[] rows = new float[config.initBatches() * rowsPerBatch * codeDim];
         for (int b = 0; b < config.initBatches(); b++) {
             try (NDManager scratch = params.manager().newSubManager()) {
                 NDArray pixels = TrainedTokenizer.toArray(scratch, sample(data, batches));
-                NDArray zHat = network.encode(params, TokenizerNetwork.normalize(pixels)).stopGradient();
+                NDArray zHat =
+                        network.encode(params, TokenizerNetwork.normalize(pixels)).stopGradient();
                 float[] batchRows = Codebook.flattenPositions(zHat).toFloatArray();
                 System.arraycopy(batchRows, 0, rows, b * batchRows.length, batchRows.length);
             }
         }
         if (rows.length / codeDim < quantizer.codebookSize()) {
-            throw new IllegalArgumentException("k-means initialisation sees " + rows.length / codeDim
-                    + " encoder outputs, fewer than the " + quantizer.codebookSize()
-                    + " codes; raise the batch size or the number of init batches");
+            throw new IllegalArgumentException(
+                    "k-means initialisation sees "
+                            + rows.length / codeDim
+                            + " encoder outputs, fewer than the "
+                            + quantizer.codebookSize()
+                            + " codes; raise the batch size or the number of init batches");
         }
         quantizer.initParameters(params, rows, config.seed());
     }
 
-    private TrainingHistory runSteps(ParameterSet params, ImageBatch data, SplittableRandom batches) {
+    private TrainingHistory runSteps(
+            ParameterSet params, ImageBatch data, SplittableRandom batches) {
         Adam adam = new Adam(config.learningRate());
         TrainingHistory history = new TrainingHistory();
         WindowStats window = new WindowStats(quantizer.codebookSize());
@@ -102,7 +128,8 @@ public final class TokenizerTrainer {
                 NDArray pixels = TrainedTokenizer.toArray(scratch, sample(data, batches));
                 float[] values;
                 int[] tokens;
-                try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                try (GradientCollector collector =
+                        Engine.getEngine("PyTorch").newGradientCollector()) {
                     NDArray target = pixels.toType(DataType.FLOAT32, false).div(255f);
                     NDArray zHat = network.encode(params, TokenizerNetwork.normalize(pixels));
                     QuantizerStep q = quantizer.trainStep(params, zHat, progress);
@@ -120,8 +147,9 @@ public final class TokenizerTrainer {
             }
             if (step % config.logEvery() == 0 || step == config.steps()) {
                 double elapsed = (System.nanoTime() - start) / 1e9;
-                TrainingProgress report = window.report(step, config.steps(),
-                        quantizer.temperature(progress), elapsed);
+                TrainingProgress report =
+                        window.report(
+                                step, config.steps(), quantizer.temperature(progress), elapsed);
                 history.add(report);
                 listener.accept(report);
                 window.reset();
@@ -133,7 +161,13 @@ public final class TokenizerTrainer {
 
     private static String describeTerms(float mse, QuantizerStep q) {
         StringBuilder terms = new StringBuilder("reconstruction mse ").append(mse);
-        q.terms().forEach((name, value) -> terms.append(", ").append(name).append(' ').append(value.getFloat()));
+        q.terms()
+                .forEach(
+                        (name, value) ->
+                                terms.append(", ")
+                                        .append(name)
+                                        .append(' ')
+                                        .append(value.getFloat()));
         return terms.toString();
     }
 
@@ -144,7 +178,8 @@ public final class TokenizerTrainer {
             int index = random.nextInt(data.count());
             System.arraycopy(data.pixels(), index * imageBytes, pixels, i * imageBytes, imageBytes);
         }
-        return new ImageBatch(config.batchSize(), data.channels(), data.height(), data.width(), pixels);
+        return new ImageBatch(
+                config.batchSize(), data.channels(), data.height(), data.width(), pixels);
     }
 
     /** Running sums between two progress reports. */
@@ -170,8 +205,14 @@ public final class TokenizerTrainer {
         }
 
         TrainingProgress report(int step, int totalSteps, double temperature, double elapsed) {
-            return new TrainingProgress(step, totalSteps, loss / steps, mse / steps,
-                    used.cardinality() / (double) codebookSize, temperature, elapsed);
+            return new TrainingProgress(
+                    step,
+                    totalSteps,
+                    loss / steps,
+                    mse / steps,
+                    used.cardinality() / (double) codebookSize,
+                    temperature,
+                    elapsed);
         }
 
         void reset() {

@@ -10,7 +10,8 @@ package dev.tessera.train.train;
  * @param initBatches batches of encoder outputs the codebook's k-means initialisation sees
  * @param logEvery steps between progress reports
  */
-public record TrainConfig(int steps, int batchSize, double learningRate, long seed, int initBatches, int logEvery) {
+public record TrainConfig(
+        int steps, int batchSize, double learningRate, long seed, int initBatches, int logEvery) {
 
     public TrainConfig {
         if (steps < 1) {
@@ -20,7 +21,8 @@ public record TrainConfig(int steps, int batchSize, double learningRate, long se
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+            throw new IllegalArgumentException(
+                    "learning rate must be positive, got " + learningRate);
         }
         if (initBatches < 1 || logEvery < 1) {
             throw new IllegalArgumentException("init batches and log interval must be positive");

@@ -4,16 +4,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.train.model.ParameterSet;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.Quantizer;
+
 import java.nio.ByteBuffer;
 
 /**
- * A trained network and quantizer with their parameters: the DJL reference that the exported ONNX graphs
- * are checked against. Owns the parameters' manager.
+ * A trained network and quantizer with their parameters: the DJL reference that the exported ONNX
+ * graphs are checked against. Owns the parameters' manager.
  */
 public final class TrainedTokenizer implements AutoCloseable {
 
@@ -22,7 +24,11 @@ public final class TrainedTokenizer implements AutoCloseable {
     private final ParameterSet params;
     private final TrainingHistory history;
 
-    public TrainedTokenizer(TokenizerNetwork network, Quantizer quantizer, ParameterSet params, TrainingHistory history) {
+    public TrainedTokenizer(
+            TokenizerNetwork network,
+            Quantizer quantizer,
+            ParameterSet params,
+            TrainingHistory history) {
         this.network = network;
         this.quantizer = quantizer;
         this.params = params;
@@ -51,7 +57,8 @@ public final class TrainedTokenizer implements AutoCloseable {
             NDArray zHat = encodeContinuous(scratch, images);
             NDArray tokens = quantizer.tokens(params, zHat);
             Shape s = tokens.getShape();
-            return new TokenBatch((int) s.get(0), (int) s.get(1), (int) s.get(2), tokens.toIntArray());
+            return new TokenBatch(
+                    (int) s.get(0), (int) s.get(1), (int) s.get(2), tokens.toIntArray());
         }
     }
 
@@ -62,20 +69,27 @@ public final class TrainedTokenizer implements AutoCloseable {
     }
 
     /**
-     * Decoded pixel levels (0..255, as the exported decoder rounds them) of token grids, flattened NCHW.
+     * Decoded pixel levels (0..255, as the exported decoder rounds them) of token grids, flattened
+     * NCHW.
      */
     public float[] decodeLevels(TokenBatch tokens) {
         try (NDManager scratch = params.manager().newSubManager()) {
-            NDArray ids = scratch.create(tokens.ids(), new Shape(tokens.count(), tokens.height(), tokens.width()));
+            NDArray ids =
+                    scratch.create(
+                            tokens.ids(),
+                            new Shape(tokens.count(), tokens.height(), tokens.width()));
             NDArray codes = quantizer.lookup(params, ids);
-            return TokenizerNetwork.toPixelLevels(network.decode(params, codes).stopGradient()).toFloatArray();
+            return TokenizerNetwork.toPixelLevels(network.decode(params, codes).stopGradient())
+                    .toFloatArray();
         }
     }
 
     /** uint8 images → a uint8 array [N, C, H, W] on {@code manager}. */
     public static NDArray toArray(NDManager manager, ImageBatch images) {
-        return manager.create(ByteBuffer.wrap(images.pixels()),
-                new Shape(images.count(), images.channels(), images.height(), images.width()), DataType.UINT8);
+        return manager.create(
+                ByteBuffer.wrap(images.pixels()),
+                new Shape(images.count(), images.channels(), images.height(), images.width()),
+                DataType.UINT8);
     }
 
     @Override

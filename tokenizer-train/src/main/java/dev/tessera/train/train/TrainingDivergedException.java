@@ -6,7 +6,11 @@ public final class TrainingDivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public TrainingDivergedException(int step, String terms) {
-        super("training diverged at step " + step + ": the loss is not finite (" + terms
-                + "); lower the learning rate (--lr) or change the seed");
+        super(
+                "training diverged at step "
+                        + step
+                        + ": the loss is not finite ("
+                        + terms
+                        + "); lower the learning rate (--lr) or change the seed");
     }
 }

@@ -1,6 +1,7 @@
 package dev.tessera.train.train;
 
 import ai.djl.Device;
+
 import dev.tessera.api.v1.TrainingSummary;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.train.data.SyntheticShapes;
@@ -9,6 +10,7 @@ import dev.tessera.train.export.ExportCheck;
 import dev.tessera.train.export.TokenizerExporter;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.GmVqQuantizer;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,39 +40,79 @@ public final class TrainingJob {
      * @param check the export self-check
      * @param history progress over training
      */
-    public record Result(Path directory, Map<String, Double> metrics, ExportCheck check, TrainingHistory history) {}
+    public record Result(
+            Path directory,
+            Map<String, Double> metrics,
+            ExportCheck check,
+            TrainingHistory history) {}
 
     public Result run() throws IOException {
         SyntheticShapes shapes = new SyntheticShapes(options.architecture().imageHeight());
         long seed = options.training().seed();
         ImageBatch train = shapes.generate(options.trainImages(), seed);
         ImageBatch test = shapes.generate(options.testImages(), options.testSeed());
-        log.accept(String.format("data: synthetic shapes %dx%d, %d train images (seed %d), %d held-out (seed %d)",
-                train.height(), train.width(), train.count(), seed, test.count(), options.testSeed()));
+        log.accept(
+                String.format(
+                        "data: synthetic shapes %dx%d, %d train images (seed %d), %d held-out (seed"
+                            + " %d)",
+                        train.height(),
+                        train.width(),
+                        train.count(),
+                        seed,
+                        test.count(),
+                        options.testSeed()));
         Device device = DeviceSelection.select(options.device(), log);
         TokenizerNetwork network = new TokenizerNetwork(options.architecture());
         GmVqQuantizer quantizer = new GmVqQuantizer(options.quantizer());
-        log.accept(String.format("model: gmvq, K=%d, L=%d, grid %dx%d, encoder %,d / decoder %,d parameters; %d steps of %d",
-                quantizer.codebookSize(), quantizer.codeDim(), options.architecture().gridHeight(),
-                options.architecture().gridWidth(), network.encoderParameterCount(), network.decoderParameterCount(),
-                options.training().steps(), options.training().batchSize()));
-        TokenizerTrainer trainer = new TokenizerTrainer(network, quantizer, options.training(), device,
-                progress -> log.accept(progress.format()));
+        log.accept(
+                String.format(
+                        "model: gmvq, K=%d, L=%d, grid %dx%d, encoder %,d / decoder %,d parameters;"
+                            + " %d steps of %d",
+                        quantizer.codebookSize(),
+                        quantizer.codeDim(),
+                        options.architecture().gridHeight(),
+                        options.architecture().gridWidth(),
+                        network.encoderParameterCount(),
+                        network.decoderParameterCount(),
+                        options.training().steps(),
+                        options.training().batchSize()));
+        TokenizerTrainer trainer =
+                new TokenizerTrainer(
+                        network,
+                        quantizer,
+                        options.training(),
+                        device,
+                        progress -> log.accept(progress.format()));
         try (TrainedTokenizer model = trainer.train(train)) {
-            log.accept(String.format("trained in %.1f s; posterior variance sigma_q^2 = %.4g",
-                    model.history().wallSeconds(), quantizer.posteriorVariance()));
-            Map<String, Double> metrics = new ReconstructionEvaluation(EVAL_BATCH).evaluate(model, test);
-            TokenizerExporter.Description description = new TokenizerExporter.Description(
-                    options.name(), options.version(), summary(model, quantizer, train), metrics);
+            log.accept(
+                    String.format(
+                            "trained in %.1f s; posterior variance sigma_q^2 = %.4g",
+                            model.history().wallSeconds(), quantizer.posteriorVariance()));
+            Map<String, Double> metrics =
+                    new ReconstructionEvaluation(EVAL_BATCH).evaluate(model, test);
+            TokenizerExporter.Description description =
+                    new TokenizerExporter.Description(
+                            options.name(),
+                            options.version(),
+                            summary(model, quantizer, train),
+                            metrics);
             ImageBatch validation = test.slice(0, Math.min(VALIDATION_IMAGES, test.count()));
-            ExportCheck check = new TokenizerExporter(producerVersion())
-                    .export(model, description, validation, options.out(), options.overwrite());
+            ExportCheck check =
+                    new TokenizerExporter(producerVersion())
+                            .export(
+                                    model,
+                                    description,
+                                    validation,
+                                    options.out(),
+                                    options.overwrite());
             log.accept("export check: " + check.summary());
-            return new Result(options.out().toAbsolutePath().normalize(), metrics, check, model.history());
+            return new Result(
+                    options.out().toAbsolutePath().normalize(), metrics, check, model.history());
         }
     }
 
-    private TrainingSummary summary(TrainedTokenizer model, GmVqQuantizer quantizer, ImageBatch train) {
+    private TrainingSummary summary(
+            TrainedTokenizer model, GmVqQuantizer quantizer, ImageBatch train) {
         Map<String, String> config = new LinkedHashMap<>();
         var arch = options.architecture();
         var gm = options.quantizer();
@@ -82,12 +124,19 @@ public final class TrainingJob {
         config.put("tau0", String.valueOf(gm.tau0()));
         config.put("tau_min", String.valueOf(gm.tauMin()));
         config.put("posterior_variance", String.valueOf(quantizer.posteriorVariance()));
-        config.put("posterior_variance_mode", gm.posteriorVariance() == 0 ? "estimated at init, fixed" : "fixed");
+        config.put(
+                "posterior_variance_mode",
+                gm.posteriorVariance() == 0 ? "estimated at init, fixed" : "fixed");
         config.put("noise_variance", String.valueOf(gm.noiseVariance()));
         config.put("gumbel", gm.straightThrough() ? "straight-through" : "soft");
         return TrainingSummary.newBuilder()
-                .setData(String.format("synthetic shapes %dx%d (seed %d, %d images)",
-                        train.height(), train.width(), options.training().seed(), train.count()))
+                .setData(
+                        String.format(
+                                "synthetic shapes %dx%d (seed %d, %d images)",
+                                train.height(),
+                                train.width(),
+                                options.training().seed(),
+                                train.count()))
                 .setSteps(model.history().steps())
                 .setSeed(options.training().seed())
                 .setWallSeconds(model.history().wallSeconds())

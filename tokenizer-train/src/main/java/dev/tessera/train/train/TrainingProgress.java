@@ -14,7 +14,13 @@ import java.util.Locale;
  * @param elapsedSeconds time since training started
  */
 public record TrainingProgress(
-        int step, int steps, double loss, double mse, double usage, double temperature, double elapsedSeconds) {
+        int step,
+        int steps,
+        double loss,
+        double mse,
+        double usage,
+        double temperature,
+        double elapsedSeconds) {
 
     public double stepsPerSecond() {
         return elapsedSeconds > 0 ? step / elapsedSeconds : 0;
@@ -25,11 +31,24 @@ public record TrainingProgress(
         return rate > 0 ? (steps - step) / rate : Double.NaN;
     }
 
-    /** One line for a terminal, e.g. {@code step  400/1500  loss 0.0213  mse 0.0172  usage 0.97 ...}. */
+    /**
+     * One line for a terminal, e.g. {@code step 400/1500 loss 0.0213 mse 0.0172 usage 0.97 ...}.
+     */
     public String format() {
         int width = String.valueOf(steps).length();
-        return String.format(Locale.ROOT, "step %" + width + "d/%d  loss %.4f  mse %.4f  usage %.2f  tau %.3f  %.1f steps/s  ETA %s",
-                step, steps, loss, mse, usage, temperature, stepsPerSecond(), formatDuration(etaSeconds()));
+        return String.format(
+                Locale.ROOT,
+                "step %"
+                        + width
+                        + "d/%d  loss %.4f  mse %.4f  usage %.2f  tau %.3f  %.1f steps/s  ETA %s",
+                step,
+                steps,
+                loss,
+                mse,
+                usage,
+                temperature,
+                stepsPerSecond(),
+                formatDuration(etaSeconds()));
     }
 
     static String formatDuration(double seconds) {
@@ -37,6 +56,8 @@ public record TrainingProgress(
             return "?";
         }
         long s = Math.round(seconds);
-        return s >= 60 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s" : s + "s";
+        return s >= 60
+                ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s"
+                : s + "s";
     }
 }

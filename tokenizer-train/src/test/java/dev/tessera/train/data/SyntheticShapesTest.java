@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.runtime.ImageBatch;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 
 class SyntheticShapesTest {
 
@@ -63,7 +65,8 @@ class SyntheticShapesTest {
 
     @Test
     void pixelsAreEitherBackgroundOrShapeNeverInBetween() {
-        // Background levels are drawn from [0, 40), shape intensities from [90, 255): after rounding
+        // Background levels are drawn from [0, 40), shape intensities from [90, 255): after
+        // rounding
         // nothing lies in 41..89.
         ImageBatch batch = new SyntheticShapes().generate(COUNT, 11L);
         for (byte p : batch.pixels()) {
@@ -96,10 +99,13 @@ class SyntheticShapesTest {
 
     @Test
     void nonPositiveCountAndTinySizeAreRefused() {
-        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
-                () -> new SyntheticShapes().generate(0, 1L));
+        IllegalArgumentException count =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new SyntheticShapes().generate(0, 1L));
         assertTrue(count.getMessage().contains("0"), count.getMessage());
-        IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> new SyntheticShapes(7));
+        IllegalArgumentException size =
+                assertThrows(IllegalArgumentException.class, () -> new SyntheticShapes(7));
         assertTrue(size.getMessage().contains("7"), size.getMessage());
     }
 }

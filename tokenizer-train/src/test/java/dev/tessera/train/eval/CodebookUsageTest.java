@@ -41,17 +41,21 @@ class CodebookUsageTest {
 
     @Test
     void outOfRangeTokenIdsAreRefused() {
-        IllegalArgumentException high = assertThrows(IllegalArgumentException.class,
-                () -> CodebookUsage.of(new int[] {0, 4}, 4));
+        IllegalArgumentException high =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CodebookUsage.of(new int[] {0, 4}, 4));
         assertEquals("token id 4 outside [0, 4)", high.getMessage());
-        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
-                () -> CodebookUsage.of(new int[] {-1}, 4));
+        IllegalArgumentException negative =
+                assertThrows(
+                        IllegalArgumentException.class, () -> CodebookUsage.of(new int[] {-1}, 4));
         assertEquals("token id -1 outside [0, 4)", negative.getMessage());
     }
 
     @Test
     void countsOfTheWrongLengthAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new CodebookUsage(4, new long[] {1, 2, 3}));
+        assertThrows(
+                IllegalArgumentException.class, () -> new CodebookUsage(4, new long[] {1, 2, 3}));
     }
 
     @Test

@@ -20,7 +20,8 @@ class PixelErrorTest {
 
     @Test
     void fractionalLevelsAreScaledBy255() {
-        // 2.55 levels off is 0.01 → squared 1e-4, averaged with an exact pixel: 5e-5; psnr 10·log10(20000).
+        // 2.55 levels off is 0.01 → squared 1e-4, averaged with an exact pixel: 5e-5; psnr
+        // 10·log10(20000).
         PixelError error = PixelError.of(new byte[] {10, 20}, new float[] {12.55f, 20});
         assertEquals(5e-5, error.mse(), 1e-10);
         assertEquals(43.01029995663981, error.psnr(), 1e-4);
@@ -54,13 +55,16 @@ class PixelErrorTest {
     void mergeEqualsTheErrorOverBothSetsTogether() {
         PixelError first = PixelError.of(new byte[] {0, 10, 20}, new float[] {5, 10, 30});
         PixelError second = PixelError.of(new byte[] {(byte) 255}, new float[] {0});
-        PixelError together = PixelError.of(new byte[] {0, 10, 20, (byte) 255}, new float[] {5, 10, 30, 0});
+        PixelError together =
+                PixelError.of(new byte[] {0, 10, 20, (byte) 255}, new float[] {5, 10, 30, 0});
         assertEquals(together.mse(), first.merge(second).mse(), 1e-12);
         assertEquals(together.values(), first.merge(second).values());
     }
 
     @Test
     void lengthMismatchIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> PixelError.of(new byte[] {1, 2}, new float[] {1}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PixelError.of(new byte[] {1, 2}, new float[] {1}));
     }
 }

@@ -14,15 +14,19 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.tessera.runtime.OrtEnvironments;
+
 import dev.tessera.onnx.ModelProto;
 import dev.tessera.onnx.TensorProto;
 import dev.tessera.onnx.TensorShapeProto;
+import dev.tessera.runtime.OrtEnvironments;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.Codebook;
+
+import org.junit.jupiter.api.Test;
+
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -31,7 +35,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 /**
  * The exported graphs against the trainer's own forward pass: DJL (PyTorch) computes tokens and
@@ -42,8 +45,12 @@ class TokenizerGraphsTest {
     private static final String VERSION = "0.1.0-test";
     private static final int CODES = 16;
 
-    /** Trained-network stand-in: weights (random biases too, so bias wiring is checked) and codebook. */
-    private record Tokenizer(Architecture arch, Map<String, FloatTensor> weights, FloatTensor codebook) {
+    /**
+     * Trained-network stand-in: weights (random biases too, so bias wiring is checked) and
+     * codebook.
+     */
+    private record Tokenizer(
+            Architecture arch, Map<String, FloatTensor> weights, FloatTensor codebook) {
 
         static Tokenizer random(Architecture arch, long seed) {
             try (NDManager manager = NDManager.newBaseManager()) {
@@ -51,30 +58,47 @@ class TokenizerGraphsTest {
                 new TokenizerNetwork(arch).initParameters(params, seed);
                 Map<String, FloatTensor> weights = new HashMap<>(params.snapshot());
                 SplittableRandom random = new SplittableRandom(seed);
-                weights.replaceAll((name, t) -> name.endsWith(".bias") ? randomTensor(t.shape(), 0.1, random) : t);
-                // Gain 3 and bias 0.5 spread decoded pixels over much of (0, 255) without clipping them,
+                weights.replaceAll(
+                        (name, t) ->
+                                name.endsWith(".bias") ? randomTensor(t.shape(), 0.1, random) : t);
+                // Gain 3 and bias 0.5 spread decoded pixels over much of (0, 255) without clipping
+                // them,
                 // so that the comparison sees many distinct levels and few saturated ones.
                 FloatTensor head = weights.get("decoder.head.weight");
                 weights.put("decoder.head.weight", scaled(head, 3f));
-                weights.put("decoder.head.bias", fill(weights.get("decoder.head.bias").shape(), 0.5f));
-                return new Tokenizer(arch, Map.copyOf(weights), codebookFromEncoder(arch, weights, manager, random));
+                weights.put(
+                        "decoder.head.bias", fill(weights.get("decoder.head.bias").shape(), 0.5f));
+                return new Tokenizer(
+                        arch,
+                        Map.copyOf(weights),
+                        codebookFromEncoder(arch, weights, manager, random));
             }
         }
 
         /**
-         * Codes drawn from encoder outputs of random images, the way k-means++ seeding starts: a codebook
-         * that lies where ẑ lies, so that many codes are chosen.
+         * Codes drawn from encoder outputs of random images, the way k-means++ seeding starts: a
+         * codebook that lies where ẑ lies, so that many codes are chosen.
          */
-        private static FloatTensor codebookFromEncoder(Architecture arch, Map<String, FloatTensor> weights,
-                NDManager manager, SplittableRandom random) {
+        private static FloatTensor codebookFromEncoder(
+                Architecture arch,
+                Map<String, FloatTensor> weights,
+                NDManager manager,
+                SplittableRandom random) {
             ParameterSet params = new ParameterSet(manager);
             weights.forEach(params::put);
             int batch = 4;
-            byte[] pixels = randomPixels(batch * arch.channels() * arch.imageHeight() * arch.imageWidth(),
-                    random.nextLong());
-            NDArray images = manager.create(ByteBuffer.wrap(pixels),
-                    new Shape(batch, arch.channels(), arch.imageHeight(), arch.imageWidth()), DataType.UINT8);
-            NDArray zHat = new TokenizerNetwork(arch).encode(params, TokenizerNetwork.normalize(images));
+            byte[] pixels =
+                    randomPixels(
+                            batch * arch.channels() * arch.imageHeight() * arch.imageWidth(),
+                            random.nextLong());
+            NDArray images =
+                    manager.create(
+                            ByteBuffer.wrap(pixels),
+                            new Shape(
+                                    batch, arch.channels(), arch.imageHeight(), arch.imageWidth()),
+                            DataType.UINT8);
+            NDArray zHat =
+                    new TokenizerNetwork(arch).encode(params, TokenizerNetwork.normalize(images));
             float[] rows = Codebook.flattenPositions(zHat).toFloatArray();
             int positions = rows.length / arch.codeDim();
             float[] codes = new float[CODES * arch.codeDim()];
@@ -82,7 +106,12 @@ class TokenizerGraphsTest {
             // The last code repeats the first: exact ties must go to the lower index in both.
             picked[CODES - 1] = picked[0];
             for (int c = 0; c < CODES; c++) {
-                System.arraycopy(rows, picked[c] * arch.codeDim(), codes, c * arch.codeDim(), arch.codeDim());
+                System.arraycopy(
+                        rows,
+                        picked[c] * arch.codeDim(),
+                        codes,
+                        c * arch.codeDim(),
+                        arch.codeDim());
             }
             return new FloatTensor(new long[] {CODES, arch.codeDim()}, codes);
         }
@@ -113,14 +142,18 @@ class TokenizerGraphsTest {
 
     private static void roundTrip(Tokenizer tok, int batch, long imageSeed) throws OrtException {
         Architecture arch = tok.arch();
-        byte[] pixels = randomPixels(batch * arch.channels() * arch.imageHeight() * arch.imageWidth(), imageSeed);
+        byte[] pixels =
+                randomPixels(
+                        batch * arch.channels() * arch.imageHeight() * arch.imageWidth(),
+                        imageSeed);
         long[] pixelShape = {batch, arch.channels(), arch.imageHeight(), arch.imageWidth()};
         long[] tokenShape = {batch, arch.gridHeight(), arch.gridWidth()};
         Trainer trainer = Trainer.run(tok, pixels, pixelShape);
         try (Graphs graphs = Graphs.open(tok)) {
             Output<int[]> tokens = graphs.encode(pixels, pixelShape);
             assertArrayEquals(tokenShape, tokens.shape());
-            assertArrayEquals(trainer.tokens(), tokens.values(), "ONNX tokens differ from DJL tokens");
+            assertArrayEquals(
+                    trainer.tokens(), tokens.values(), "ONNX tokens differ from DJL tokens");
             // Guards the test itself: agreement on one constant code would prove nothing.
             long distinct = Arrays.stream(tokens.values()).distinct().count();
             assertTrue(distinct >= 4, "tokens use only " + distinct + " codes");
@@ -136,14 +169,17 @@ class TokenizerGraphsTest {
         int unclipped = 0;
         for (int i = 0; i < expected.length; i++) {
             int value = Byte.toUnsignedInt(actual[i]);
-            assertTrue(Math.abs(value - expected[i]) <= 1,
+            assertTrue(
+                    Math.abs(value - expected[i]) <= 1,
                     "pixel " + i + ": ONNX " + value + ", DJL " + expected[i]);
             if (value > 0 && value < 255) {
                 unclipped++;
             }
         }
         // Guards the test itself: a decoder saturated at 0/255 would hide rounding differences.
-        assertTrue(unclipped > expected.length / 2, "only " + unclipped + " of " + expected.length + " unclipped");
+        assertTrue(
+                unclipped > expected.length / 2,
+                "only " + unclipped + " of " + expected.length + " unclipped");
     }
 
     @Test
@@ -159,7 +195,9 @@ class TokenizerGraphsTest {
                 byte[] one = Arrays.copyOfRange(pixels, n * imageSize, (n + 1) * imageSize);
                 Output<int[]> single = graphs.encode(one, new long[] {1, 1, 16, 16});
                 assertArrayEquals(new long[] {1, 4, 4}, single.shape());
-                assertArrayEquals(Arrays.copyOfRange(batched, n * gridSize, (n + 1) * gridSize), single.values(),
+                assertArrayEquals(
+                        Arrays.copyOfRange(batched, n * gridSize, (n + 1) * gridSize),
+                        single.values(),
                         "image " + n);
             }
         }
@@ -182,7 +220,9 @@ class TokenizerGraphsTest {
         OrtEnvironment env = OrtEnvironments.get();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 OrtSession session = env.createSession(g.build(VERSION).toByteArray(), options);
-                OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] {4, 2, 3, 5});
+                OnnxTensor in =
+                        OnnxTensor.createTensor(
+                                env, FloatBuffer.wrap(input), new long[] {4, 2, 3, 5});
                 OrtSession.Result result = session.run(Map.of("x", in))) {
             OnnxTensor out = (OnnxTensor) result.get(0);
             assertArrayEquals(new long[] {4, 2, 6, 10}, out.getInfo().getShape());
@@ -199,25 +239,33 @@ class TokenizerGraphsTest {
         assertEquals("w_1", g.uniqueName("w"));
         String x = g.input("x", TensorProto.DataType.FLOAT, 6);
         String shape = g.int64Initializer("shape", new long[] {3}, new long[] {-1, 2, 3});
-        String offsets = g.node("Constant", List.of(),
-                OnnxGraphBuilder.floatTensorAttribute("value", new long[] {3}, new float[] {10f, 20f, 30f}));
+        String offsets =
+                g.node(
+                        "Constant",
+                        List.of(),
+                        OnnxGraphBuilder.floatTensorAttribute(
+                                "value", new long[] {3}, new float[] {10f, 20f, 30f}));
         String reshaped = g.node("Reshape", List.of(x, shape));
         String shifted = g.node("Add", List.of(reshaped, offsets));
         g.nodeTo("y", "Mul", List.of(shifted, g.floatScalar("half", 0.5f)));
         g.output("y", TensorProto.DataType.FLOAT, 2, 3);
-        assertThrows(IllegalArgumentException.class, () -> g.input("y", TensorProto.DataType.FLOAT, 1));
+        assertThrows(
+                IllegalArgumentException.class, () -> g.input("y", TensorProto.DataType.FLOAT, 1));
 
         OrtEnvironment env = OrtEnvironments.get();
         float[] input = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 OrtSession session = env.createSession(g.build(VERSION).toByteArray(), options);
-                OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] {2, 6});
+                OnnxTensor in =
+                        OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] {2, 6});
                 OrtSession.Result result = session.run(Map.of("x", in))) {
             OnnxTensor out = (OnnxTensor) result.get(0);
             assertArrayEquals(new long[] {2, 2, 3}, out.getInfo().getShape());
             float[] actual = new float[12];
             out.getFloatBuffer().get(actual);
-            assertArrayEquals(new float[] {5.5f, 11, 16.5f, 7, 12.5f, 18, 8.5f, 14, 19.5f, 10, 15.5f, 21}, actual);
+            assertArrayEquals(
+                    new float[] {5.5f, 11, 16.5f, 7, 12.5f, 18, 8.5f, 14, 19.5f, 10, 15.5f, 21},
+                    actual);
         }
     }
 
@@ -237,12 +285,17 @@ class TokenizerGraphsTest {
         TensorShapeProto in = encoder.getGraph().getInput(0).getType().getTensorType().getShape();
         assertEquals(TokenizerGraphs.PIXELS, encoder.getGraph().getInput(0).getName());
         assertEquals("N", in.getDim(0).getDimParam());
-        assertEquals(List.of(1L, 16L, 16L), List.of(in.getDim(1).getDimValue(), in.getDim(2).getDimValue(),
-                in.getDim(3).getDimValue()));
+        assertEquals(
+                List.of(1L, 16L, 16L),
+                List.of(
+                        in.getDim(1).getDimValue(),
+                        in.getDim(2).getDimValue(),
+                        in.getDim(3).getDimValue()));
         assertEquals(TokenizerGraphs.TOKENS, encoder.getGraph().getOutput(0).getName());
         assertEquals(TokenizerGraphs.TOKENS, decoder.getGraph().getInput(0).getName());
         assertEquals(TokenizerGraphs.PIXELS, decoder.getGraph().getOutput(0).getName());
-        assertEquals(TensorProto.DataType.INT32_VALUE,
+        assertEquals(
+                TensorProto.DataType.INT32_VALUE,
                 decoder.getGraph().getInput(0).getType().getTensorType().getElemType());
     }
 
@@ -252,8 +305,10 @@ class TokenizerGraphsTest {
         Tokenizer tok = Tokenizer.random(arch, 7);
         Map<String, FloatTensor> weights = new HashMap<>(tok.weights());
         weights.remove("encoder.res0.b.weight");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TokenizerGraphs.encoder(arch, weights, tok.codebook(), VERSION));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TokenizerGraphs.encoder(arch, weights, tok.codebook(), VERSION));
         assertTrue(e.getMessage().contains("encoder.res0.b.weight"), e.getMessage());
         assertTrue(e.getMessage().contains("[8, 8, 3, 3]"), e.getMessage());
     }
@@ -264,13 +319,19 @@ class TokenizerGraphsTest {
         Tokenizer tok = Tokenizer.random(arch, 7);
         Map<String, FloatTensor> weights = new HashMap<>(tok.weights());
         weights.put("decoder.head.bias", new FloatTensor(new long[] {2}, new float[2]));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TokenizerGraphs.decoder(arch, weights, tok.codebook(), VERSION));
-        assertTrue(e.getMessage().contains("decoder.head.bias") && e.getMessage().contains("[1]"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TokenizerGraphs.decoder(arch, weights, tok.codebook(), VERSION));
+        assertTrue(
+                e.getMessage().contains("decoder.head.bias") && e.getMessage().contains("[1]"),
+                e.getMessage());
 
         FloatTensor wrongCodebook = new FloatTensor(new long[] {CODES, 3}, new float[CODES * 3]);
-        IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
-                () -> TokenizerGraphs.encoder(arch, tok.weights(), wrongCodebook, VERSION));
+        IllegalArgumentException c =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TokenizerGraphs.encoder(arch, tok.weights(), wrongCodebook, VERSION));
         assertTrue(c.getMessage().contains("[K, 4]"), c.getMessage());
     }
 
@@ -283,12 +344,19 @@ class TokenizerGraphsTest {
             try (NDManager manager = NDManager.newBaseManager()) {
                 ParameterSet params = new ParameterSet(manager);
                 tok.loadInto(params);
-                NDArray codebook = manager.create(tok.codebook().data(), new Shape(tok.codebook().shape()));
-                NDArray images = manager.create(ByteBuffer.wrap(pixels), new Shape(pixelShape), DataType.UINT8);
+                NDArray codebook =
+                        manager.create(tok.codebook().data(), new Shape(tok.codebook().shape()));
+                NDArray images =
+                        manager.create(
+                                ByteBuffer.wrap(pixels), new Shape(pixelShape), DataType.UINT8);
                 NDArray zHat = net.encode(params, TokenizerNetwork.normalize(images));
                 NDArray tokens = Codebook.nearest(Codebook.flattenPositions(zHat), codebook);
-                NDArray codes = Codebook.unflattenPositions(codebook.get(tokens.toType(DataType.INT64, false)),
-                        pixelShape[0], arch.gridHeight(), arch.gridWidth());
+                NDArray codes =
+                        Codebook.unflattenPositions(
+                                codebook.get(tokens.toType(DataType.INT64, false)),
+                                pixelShape[0],
+                                arch.gridHeight(),
+                                arch.gridWidth());
                 NDArray levels = TokenizerNetwork.toPixelLevels(net.decode(params, codes));
                 return new Trainer(tokens.toIntArray(), levels.toFloatArray());
             }
@@ -299,12 +367,17 @@ class TokenizerGraphsTest {
     private record Output<T>(long[] shape, T values) {}
 
     /** Encoder and decoder sessions of one tokenizer, as the runtime would open them. */
-    private record Graphs(OrtEnvironment env, OrtSession encoder, OrtSession decoder) implements AutoCloseable {
+    private record Graphs(OrtEnvironment env, OrtSession encoder, OrtSession decoder)
+            implements AutoCloseable {
 
         static Graphs open(Tokenizer tok) throws OrtException {
             OrtEnvironment env = OrtEnvironments.get();
-            byte[] enc = TokenizerGraphs.encoder(tok.arch(), tok.weights(), tok.codebook(), VERSION).toByteArray();
-            byte[] dec = TokenizerGraphs.decoder(tok.arch(), tok.weights(), tok.codebook(), VERSION).toByteArray();
+            byte[] enc =
+                    TokenizerGraphs.encoder(tok.arch(), tok.weights(), tok.codebook(), VERSION)
+                            .toByteArray();
+            byte[] dec =
+                    TokenizerGraphs.decoder(tok.arch(), tok.weights(), tok.codebook(), VERSION)
+                            .toByteArray();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 OrtSession encoder = env.createSession(enc, options);
                 try {
@@ -317,7 +390,9 @@ class TokenizerGraphsTest {
         }
 
         Output<int[]> encode(byte[] pixels, long[] shape) throws OrtException {
-            try (OnnxTensor in = OnnxTensor.createTensor(env, ByteBuffer.wrap(pixels), shape, OnnxJavaType.UINT8);
+            try (OnnxTensor in =
+                            OnnxTensor.createTensor(
+                                    env, ByteBuffer.wrap(pixels), shape, OnnxJavaType.UINT8);
                     OrtSession.Result result = encoder.run(Map.of(TokenizerGraphs.PIXELS, in))) {
                 OnnxTensor out = (OnnxTensor) result.get(TokenizerGraphs.TOKENS).orElseThrow();
                 assertEquals(OnnxJavaType.INT32, out.getInfo().type);
@@ -342,7 +417,8 @@ class TokenizerGraphsTest {
 
         @Override
         public void close() throws OrtException {
-            try (encoder; decoder) {
+            try (encoder;
+                    decoder) {
                 // closes both sessions, even if one close fails
             }
         }
@@ -358,7 +434,8 @@ class TokenizerGraphsTest {
     }
 
     private static FloatTensor randomTensor(long[] shape, double scale, SplittableRandom random) {
-        float[] data = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
+        float[] data =
+                new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
         for (int i = 0; i < data.length; i++) {
             data[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
         }
@@ -374,7 +451,8 @@ class TokenizerGraphsTest {
     }
 
     private static FloatTensor fill(long[] shape, float value) {
-        float[] data = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
+        float[] data =
+                new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
         Arrays.fill(data, value);
         return new FloatTensor(shape, data);
     }

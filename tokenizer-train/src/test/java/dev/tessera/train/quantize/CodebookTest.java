@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+
 import org.junit.jupiter.api.Test;
 
 class CodebookTest {
@@ -27,7 +28,8 @@ class CodebookTest {
     @Test
     void squaredDistanceOfARowToItselfIsZeroNotNegative() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray rows = manager.create(new float[] {0.1f, 0.7f, 123.456f, -9.87f}, new Shape(2, 2));
+            NDArray rows =
+                    manager.create(new float[] {0.1f, 0.7f, 123.456f, -9.87f}, new Shape(2, 2));
             float[] d = Codebook.squaredDistances(rows, rows).toFloatArray();
             for (float v : d) {
                 assertTrue(v >= 0, "negative squared distance " + v);

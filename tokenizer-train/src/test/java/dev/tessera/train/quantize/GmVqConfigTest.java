@@ -47,13 +47,28 @@ class GmVqConfigTest {
 
     @Test
     void invalidSettingsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new GmVqConfig(1, 4, 0.5, 0.5, 1, 0.1, 0.1, 1, true));
-        assertThrows(IllegalArgumentException.class, () -> new GmVqConfig(16, 0, 0.5, 0.5, 1, 0.1, 0.1, 1, true));
-        assertThrows(IllegalArgumentException.class, () -> new GmVqConfig(16, 4, -1, 0.5, 1, 0.1, 0.1, 1, true));
-        assertThrows(IllegalArgumentException.class, () -> new GmVqConfig(16, 4, 0.5, 0, 1, 0.1, 0.1, 1, true));
-        assertThrows(IllegalArgumentException.class, () -> new GmVqConfig(16, 4, 0.5, 0.5, 1, 0.1, -0.1, 1, true));
-        assertThrows(IllegalArgumentException.class, () -> new GmVqConfig(16, 4, Double.NaN, 0.5, 1, 0.1, 0.1, 1, true));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> withTemperatures(0.1, 1.0));
-        assertTrue(e.getMessage().contains("tau0=0.1") && e.getMessage().contains("tau-min=1.0"), e.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GmVqConfig(1, 4, 0.5, 0.5, 1, 0.1, 0.1, 1, true));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GmVqConfig(16, 0, 0.5, 0.5, 1, 0.1, 0.1, 1, true));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GmVqConfig(16, 4, -1, 0.5, 1, 0.1, 0.1, 1, true));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GmVqConfig(16, 4, 0.5, 0, 1, 0.1, 0.1, 1, true));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GmVqConfig(16, 4, 0.5, 0.5, 1, 0.1, -0.1, 1, true));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GmVqConfig(16, 4, Double.NaN, 0.5, 1, 0.1, 0.1, 1, true));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> withTemperatures(0.1, 1.0));
+        assertTrue(
+                e.getMessage().contains("tau0=0.1") && e.getMessage().contains("tau-min=1.0"),
+                e.getMessage());
     }
 }

@@ -9,24 +9,35 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 class GmVqQuantizerTest {
 
     /**
-     * Three codes in R² at squared distance ≥ 25 from each other. With σ_q² = ½ the logits of a ẑ lying on a
-     * code differ by ≥ 25, more than the widest Gumbel perturbation the sampler can draw (uniforms clipped to
-     * [1e-6, 1 − 1e-6] give Gumbel noise in about [−2.6, 13.8]), so the sampled code is always the nearest.
+     * Three codes in R² at squared distance ≥ 25 from each other. With σ_q² = ½ the logits of a ẑ
+     * lying on a code differ by ≥ 25, more than the widest Gumbel perturbation the sampler can draw
+     * (uniforms clipped to [1e-6, 1 − 1e-6] give Gumbel noise in about [−2.6, 13.8]), so the
+     * sampled code is always the nearest.
      */
     private static final float[] FAR_CODES = {0, 0, 3, 4, -4, 3};
 
-    private static GmVqConfig config(int k, int l, double posteriorVariance, double noiseVariance,
-            double beta, double gamma, boolean straightThrough) {
-        return new GmVqConfig(k, l, posteriorVariance, noiseVariance, 1.0, 0.1, beta, gamma, straightThrough);
+    private static GmVqConfig config(
+            int k,
+            int l,
+            double posteriorVariance,
+            double noiseVariance,
+            double beta,
+            double gamma,
+            boolean straightThrough) {
+        return new GmVqConfig(
+                k, l, posteriorVariance, noiseVariance, 1.0, 0.1, beta, gamma, straightThrough);
     }
 
     private static ParameterSet withCodebook(NDManager manager, int k, int l, float[] codes) {
@@ -41,15 +52,22 @@ class GmVqQuantizerTest {
             GmVqQuantizer half = new GmVqQuantizer(config(3, 2, 0.5, 0.5, 0.1, 1, true));
             // σ² = ½: logits −d = 0, −1, −2; log-normaliser log(1 + e⁻¹ + e⁻²) = 0.4076059644.
             NDArray distances = manager.create(new float[] {0, 1, 2}, new Shape(1, 3));
-            assertArrayEquals(new float[] {-0.40760596f, -1.40760596f, -2.40760596f},
-                    half.logPosterior(distances).toFloatArray(), 1e-5f);
+            assertArrayEquals(
+                    new float[] {-0.40760596f, -1.40760596f, -2.40760596f},
+                    half.logPosterior(distances).toFloatArray(),
+                    1e-5f);
 
             GmVqQuantizer two = new GmVqQuantizer(config(3, 2, 2.0, 0.5, 0.1, 1, true));
-            // σ² = 2: logits −d/4 with d = 0, 4, 8 are again 0, −1, −2; second row all equal → log ⅓.
+            // σ² = 2: logits −d/4 with d = 0, 4, 8 are again 0, −1, −2; second row all equal → log
+            // ⅓.
             NDArray rows = manager.create(new float[] {0, 4, 8, 5, 5, 5}, new Shape(2, 3));
             float logThird = (float) Math.log(1.0 / 3);
-            assertArrayEquals(new float[] {-0.40760596f, -1.40760596f, -2.40760596f, logThird, logThird, logThird},
-                    two.logPosterior(rows).toFloatArray(), 1e-5f);
+            assertArrayEquals(
+                    new float[] {
+                        -0.40760596f, -1.40760596f, -2.40760596f, logThird, logThird, logThird
+                    },
+                    two.logPosterior(rows).toFloatArray(),
+                    1e-5f);
         }
     }
 
@@ -122,7 +140,8 @@ class GmVqQuantizerTest {
     void initialisationKeepsAConfiguredVariance() {
         try (NDManager manager = NDManager.newBaseManager()) {
             GmVqQuantizer quantizer = new GmVqQuantizer(config(2, 2, 0.7, 0.5, 0.1, 1, true));
-            quantizer.initParameters(new ParameterSet(manager), new float[] {0, 0, 0, 1, 10, 10, 10, 11}, 3L);
+            quantizer.initParameters(
+                    new ParameterSet(manager), new float[] {0, 0, 0, 1, 10, 10, 10, 11}, 3L);
             assertEquals(0.7, quantizer.posteriorVariance(), 1e-12);
         }
     }
@@ -132,8 +151,8 @@ class GmVqQuantizerTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             int k = 4;
             GmVqQuantizer quantizer = new GmVqQuantizer(config(k, 3, 0.5, 0.5, 0.1, 1, true));
-            ParameterSet params = withCodebook(manager, k, 3,
-                    new float[] {0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1});
+            ParameterSet params =
+                    withCodebook(manager, k, 3, new float[] {0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1});
             // Seeded, so that no position sits on a near-tie between two codes by chance.
             SplittableRandom random = new SplittableRandom(17L);
             float[] values = new float[2 * 3 * 4 * 5];
@@ -146,7 +165,9 @@ class GmVqQuantizerTest {
             assertEquals(zHat.getShape(), step.codes().getShape());
             assertEquals(0, step.loss().getShape().dimension());
             assertTrue(Float.isFinite(step.loss().getFloat()));
-            assertTrue(step.terms().containsKey("distance") && step.terms().containsKey("marginal_kl"));
+            assertTrue(
+                    step.terms().containsKey("distance")
+                            && step.terms().containsKey("marginal_kl"));
             int[] tokens = step.tokens().toType(DataType.INT32, false).toIntArray();
             assertEquals(2 * 4 * 5, tokens.length);
             for (int t : tokens) {
@@ -168,9 +189,12 @@ class GmVqQuantizerTest {
             NDArray zHat = manager.create(zHatValues, new Shape(1, 2, 2, 2));
             for (int repeat = 0; repeat < 5; repeat++) {
                 QuantizerStep step = quantizer.trainStep(params, zHat, 0.0);
-                // Noise variance d_c/(2σ²L) is 0; only the 1e-12 inside the square root is left (std 1e-6).
+                // Noise variance d_c/(2σ²L) is 0; only the 1e-12 inside the square root is left
+                // (std 1e-6).
                 assertArrayEquals(zHatValues, step.codes().toFloatArray(), 1e-4f);
-                assertArrayEquals(new int[] {0, 1, 2, 1}, step.tokens().toType(DataType.INT32, false).toIntArray());
+                assertArrayEquals(
+                        new int[] {0, 1, 2, 1},
+                        step.tokens().toType(DataType.INT32, false).toIntArray());
             }
         }
     }
@@ -178,7 +202,8 @@ class GmVqQuantizerTest {
     @Test
     void straightThroughNoiseHasVarianceDistanceOverTwiceNoiseVarianceTimesL() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            // ẑ = (0.5, 0) everywhere: nearest code (0,0) at d = 0.25; the others are ≥ 20 away, so always chosen.
+            // ẑ = (0.5, 0) everywhere: nearest code (0,0) at d = 0.25; the others are ≥ 20 away, so
+            // always chosen.
             int side = 64;
             float[] zHatValues = new float[2 * side * side];
             Arrays.fill(zHatValues, 0, side * side, 0.5f);
@@ -186,8 +211,11 @@ class GmVqQuantizerTest {
             double[][] cases = {{0.5, 0.25 / (2 * 0.5 * 2)}, {0.25, 0.25 / (2 * 0.25 * 2)}};
             for (double[] c : cases) {
                 GmVqQuantizer quantizer = new GmVqQuantizer(config(3, 2, 0.5, c[0], 0.1, 1, true));
-                float[] codes = quantizer.trainStep(withCodebook(manager, 3, 2, FAR_CODES), zHat, 0.0)
-                        .codes().toFloatArray();
+                float[] codes =
+                        quantizer
+                                .trainStep(withCodebook(manager, 3, 2, FAR_CODES), zHat, 0.0)
+                                .codes()
+                                .toFloatArray();
                 double sum = 0;
                 double sumSquares = 0;
                 for (float v : codes) {
@@ -196,9 +224,14 @@ class GmVqQuantizerTest {
                 }
                 double mean = sum / codes.length;
                 double variance = sumSquares / codes.length - mean * mean;
-                // 8192 draws: the sample variance is within ~1.6 % (one standard error) of the true value.
+                // 8192 draws: the sample variance is within ~1.6 % (one standard error) of the true
+                // value.
                 assertEquals(c[1], variance, 0.1 * c[1], "noise variance for σ² = " + c[0]);
-                assertEquals(0.0, mean, 5 * Math.sqrt(c[1] / codes.length), "noise mean for σ² = " + c[0]);
+                assertEquals(
+                        0.0,
+                        mean,
+                        5 * Math.sqrt(c[1] / codes.length),
+                        "noise mean for σ² = " + c[0]);
             }
         }
     }
@@ -226,7 +259,8 @@ class GmVqQuantizerTest {
             GmVqQuantizer quantizer = new GmVqQuantizer(config(3, 2, 0.5, 0.5, 0.1, 2.0, true));
             ParameterSet params = withCodebook(manager, 3, 2, FAR_CODES);
             // Positions on codes 0, 0, 1, 2: q is one-hot up to e⁻²⁵, q̄ = (½, ¼, ¼).
-            NDArray zHat = manager.create(new float[] {0, 0, 3, -4, 0, 0, 4, 3}, new Shape(1, 2, 2, 2));
+            NDArray zHat =
+                    manager.create(new float[] {0, 0, 3, -4, 0, 0, 4, 3}, new Shape(1, 2, 2, 2));
             QuantizerStep step = quantizer.trainStep(params, zHat, 1.0);
             // KL = ln 3 − 1.0397207708 = 0.0588915178; the distance term is ~1e-9.
             assertEquals(0.05889152f, step.terms().get("marginal_kl").getFloat(), 1e-5f);

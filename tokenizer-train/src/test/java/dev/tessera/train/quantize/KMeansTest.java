@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+
 import java.util.Arrays;
 import java.util.Comparator;
-import org.junit.jupiter.api.Test;
 
 class KMeansTest {
 
@@ -61,7 +62,8 @@ class KMeansTest {
 
     @Test
     void seedingNeverPicksADuplicateWhileDistinctPointsRemain() {
-        // Five copies of the origin and two other points: k-means++ must pick the three distinct ones.
+        // Five copies of the origin and two other points: k-means++ must pick the three distinct
+        // ones.
         float[] points = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 100};
         KMeans kmeans = new KMeans(3, 0);
         for (long seed = 0; seed < 50; seed++) {
@@ -77,7 +79,9 @@ class KMeansTest {
         float[] points = {0, 2, 10, 12, 14};
         float[] centres = new KMeans(3, 0).fit(points, 1, 5L);
         for (float c : centres) {
-            assertTrue(c == 0 || c == 2 || c == 10 || c == 12 || c == 14, "seeded centre " + c + " is not a point");
+            assertTrue(
+                    c == 0 || c == 2 || c == 10 || c == 12 || c == 14,
+                    "seeded centre " + c + " is not a point");
         }
         assertNotEquals(centres[0], centres[1]);
         assertNotEquals(centres[1], centres[2]);
@@ -96,15 +100,19 @@ class KMeansTest {
 
     @Test
     void fewerPointsThanClustersIsRefusedWithAMessage() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new KMeans(3, 5).fit(new float[] {0, 0, 1, 1}, 2, 1L));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new KMeans(3, 5).fit(new float[] {0, 0, 1, 1}, 2, 1L));
         assertEquals("k-means needs at least k=3 points, got 2", e.getMessage());
     }
 
     @Test
     void pointsNotAMultipleOfTheDimensionAreRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new KMeans(1, 5).fit(new float[] {0, 0, 1}, 2, 1L));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new KMeans(1, 5).fit(new float[] {0, 0, 1}, 2, 1L));
         assertTrue(e.getMessage().contains("not a multiple of dim 2"), e.getMessage());
     }
 

@@ -7,8 +7,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;
+
 import org.junit.jupiter.api.Test;
 
 /** The default {@link Quantizer#tokens} and {@link Quantizer#lookup}, exercised through GM-VQ. */
@@ -31,11 +33,16 @@ class QuantizerTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             // tokens [N=1, h=2, w=2] = [[1, 2], [0, 1]]
             for (DataType type : new DataType[] {DataType.INT32, DataType.INT64}) {
-                NDArray tokens = manager.create(new int[] {1, 2, 0, 1}, new Shape(1, 2, 2)).toType(type, false);
+                NDArray tokens =
+                        manager.create(new int[] {1, 2, 0, 1}, new Shape(1, 2, 2))
+                                .toType(type, false);
                 NDArray codes = quantizer().lookup(params(manager), tokens);
                 assertEquals(new Shape(1, 2, 2, 2), codes.getShape(), type.toString());
                 // channel 0: x of codes 1, 2, 0, 1; channel 1: their y.
-                assertArrayEquals(new float[] {3, -4, 0, 3, 4, 3, 0, 4}, codes.toFloatArray(), 1e-6f,
+                assertArrayEquals(
+                        new float[] {3, -4, 0, 3, 4, 3, 0, 4},
+                        codes.toFloatArray(),
+                        1e-6f,
                         type.toString());
             }
         }
@@ -56,7 +63,9 @@ class QuantizerTest {
     void tokensAreTheNearestCodesInNhwLayout() {
         try (NDManager manager = NDManager.newBaseManager()) {
             // ẑ [N=1, L=2, h=1, w=3] at positions (2.5, 3.5), (-0.2, 0.1), (-3, 2).
-            NDArray zHat = manager.create(new float[] {2.5f, -0.2f, -3, 3.5f, 0.1f, 2}, new Shape(1, 2, 1, 3));
+            NDArray zHat =
+                    manager.create(
+                            new float[] {2.5f, -0.2f, -3, 3.5f, 0.1f, 2}, new Shape(1, 2, 1, 3));
             NDArray tokens = quantizer().tokens(params(manager), zHat);
             assertEquals(new Shape(1, 1, 3), tokens.getShape());
             assertEquals(DataType.INT32, tokens.getDataType());

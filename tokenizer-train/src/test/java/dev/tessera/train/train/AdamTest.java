@@ -8,8 +8,10 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;
+
 import org.junit.jupiter.api.Test;
 
 class AdamTest {
@@ -60,10 +62,13 @@ class AdamTest {
             Adam adam = new Adam(0.1);
             quadraticStep(params, adam);
             quadraticStep(params, adam);
-            // Step 2 gradients ∓3.8: m = 0.09·(∓4) + 0.1·(∓3.8) = ∓0.74, v = 0.999·0.016 + 0.001·14.44 = 0.030424;
+            // Step 2 gradients ∓3.8: m = 0.09·(∓4) + 0.1·(∓3.8) = ∓0.74, v = 0.999·0.016 +
+            // 0.001·14.44 = 0.030424;
             // m̂ = m/0.19, v̂ = v/0.001999 → step 0.1 · 3.894737 / 3.901232 = 0.0998335.
-            // Had the first gradient not been zeroed, step 2 would see ∓7.8 and move 0.0968 instead.
-            assertArrayEquals(new float[] {1.1998335f, 4.8001665f}, params.get(W).toFloatArray(), 1e-5f);
+            // Had the first gradient not been zeroed, step 2 would see ∓7.8 and move 0.0968
+            // instead.
+            assertArrayEquals(
+                    new float[] {1.1998335f, 4.8001665f}, params.get(W).toFloatArray(), 1e-5f);
             assertEquals(2, adam.step());
         }
     }

@@ -20,7 +20,9 @@ class TrainingProgressTest {
         TrainingProgress p = new TrainingProgress(400, 1500, 0.0213, 0.0172, 0.97, 0.5, 20.0);
         String line = p.format();
         // Number formatting follows the default locale; only the decimal separator may differ.
-        assertEquals("step  400/1500  loss 0.0213  mse 0.0172  usage 0.97  tau 0.500  20.0 steps/s  ETA 55s",
+        assertEquals(
+                "step  400/1500  loss 0.0213  mse 0.0172  usage 0.97  tau 0.500  20.0 steps/s  ETA"
+                    + " 55s",
                 line.replace(',', '.'));
     }
 

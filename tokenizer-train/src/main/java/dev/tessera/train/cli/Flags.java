@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Parsed {@code --name value} and {@code --switch} arguments. Every name must be one the command
@@ -69,38 +70,26 @@ public final class Flags {
     }
 
     public int integer(String name, int fallback) {
-        String v = values.get(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
-        }
+        return parsed(name, fallback, Integer::parseInt, "a whole number");
     }
 
     public long longValue(String name, long fallback) {
-        String v = values.get(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
-        }
+        return parsed(name, fallback, Long::parseLong, "a whole number");
     }
 
     public double number(String name, double fallback) {
+        return parsed(name, fallback, Double::parseDouble, "a number");
+    }
+
+    private <T> T parsed(String name, T fallback, Function<String, T> parser, String what) {
         String v = values.get(name);
         if (v == null) {
             return fallback;
         }
         try {
-            return Double.parseDouble(v);
+            return parser.apply(v);
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be a number, got '" + v + "'");
+            throw new UsageException("--" + name + " must be " + what + ", got '" + v + "'");
         }
     }
 

@@ -180,30 +180,8 @@ public final class Tokenizer implements AutoCloseable {
      */
     public ImageBatch decode(TokenBatch tokens) {
         Objects.requireNonNull(tokens, "tokens");
-        if (tokens.height() != gridHeight() || tokens.width() != gridWidth()) {
-            throw new InvalidInputException(
-                    "tokens.shape",
-                    "tokens.shape: expected [N,"
-                            + gridHeight()
-                            + ","
-                            + gridWidth()
-                            + "], got "
-                            + tokens.shapeString());
-        }
+        checkTokens(tokens);
         int[] ids = tokens.ids();
-        int k = codebookSize();
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0 || ids[i] >= k) {
-                throw new InvalidInputException(
-                        "tokens.ids[" + i + "]",
-                        "tokens.ids["
-                                + i
-                                + "]: expected a token id in [0,"
-                                + k
-                                + "), got "
-                                + ids[i]);
-            }
-        }
         String inName = manifest.getTensors().getDecoderInput();
         String outName = manifest.getTensors().getDecoderOutput();
         lock.readLock().lock();
@@ -264,6 +242,34 @@ public final class Tokenizer implements AutoCloseable {
                             + GraphSignature.shapeOf(shape));
         }
         return tensor;
+    }
+
+    /** Refuses grids of the wrong shape and ids outside [0, K), naming the field. */
+    private void checkTokens(TokenBatch tokens) {
+        if (tokens.height() != gridHeight() || tokens.width() != gridWidth()) {
+            throw new InvalidInputException(
+                    "tokens.shape",
+                    "tokens.shape: expected [N,"
+                            + gridHeight()
+                            + ","
+                            + gridWidth()
+                            + "], got "
+                            + tokens.shapeString());
+        }
+        int[] ids = tokens.ids();
+        int k = codebookSize();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= k) {
+                throw new InvalidInputException(
+                        "tokens.ids[" + i + "]",
+                        "tokens.ids["
+                                + i
+                                + "]: expected a token id in [0,"
+                                + k
+                                + "), got "
+                                + ids[i]);
+            }
+        }
     }
 
     private void checkEncoderIds(int[] ids) {

@@ -48,34 +48,22 @@ public final class TrainingJob {
 
     public Result run() throws IOException {
         SyntheticShapes shapes = new SyntheticShapes(options.architecture().imageHeight());
-        long seed = options.training().seed();
-        ImageBatch train = shapes.generate(options.trainImages(), seed);
+        ImageBatch train = shapes.generate(options.trainImages(), options.training().seed());
         ImageBatch test = shapes.generate(options.testImages(), options.testSeed());
         log.accept(
                 String.format(
-                        "data: synthetic shapes %dx%d, %d train images (seed %d), %d held-out (seed"
-                            + " %d)",
+                        "data: synthetic shapes %dx%d, %d train images (seed %d),"
+                                + " %d held-out (seed %d)",
                         train.height(),
                         train.width(),
                         train.count(),
-                        seed,
+                        options.training().seed(),
                         test.count(),
                         options.testSeed()));
         Device device = DeviceSelection.select(options.device(), log);
         TokenizerNetwork network = new TokenizerNetwork(options.architecture());
         GmVqQuantizer quantizer = new GmVqQuantizer(options.quantizer());
-        log.accept(
-                String.format(
-                        "model: gmvq, K=%d, L=%d, grid %dx%d, encoder %,d / decoder %,d parameters;"
-                            + " %d steps of %d",
-                        quantizer.codebookSize(),
-                        quantizer.codeDim(),
-                        options.architecture().gridHeight(),
-                        options.architecture().gridWidth(),
-                        network.encoderParameterCount(),
-                        network.decoderParameterCount(),
-                        options.training().steps(),
-                        options.training().batchSize()));
+        logModel(network, quantizer);
         TokenizerTrainer trainer =
                 new TokenizerTrainer(
                         network,
@@ -88,27 +76,41 @@ public final class TrainingJob {
                     String.format(
                             "trained in %.1f s; posterior variance sigma_q^2 = %.4g",
                             model.history().wallSeconds(), quantizer.posteriorVariance()));
-            Map<String, Double> metrics =
-                    new ReconstructionEvaluation(EVAL_BATCH).evaluate(model, test);
-            TokenizerExporter.Description description =
-                    new TokenizerExporter.Description(
-                            options.name(),
-                            options.version(),
-                            summary(model, quantizer, train),
-                            metrics);
-            ImageBatch validation = test.slice(0, Math.min(VALIDATION_IMAGES, test.count()));
-            ExportCheck check =
-                    new TokenizerExporter(producerVersion())
-                            .export(
-                                    model,
-                                    description,
-                                    validation,
-                                    options.out(),
-                                    options.overwrite());
-            log.accept("export check: " + check.summary());
-            return new Result(
-                    options.out().toAbsolutePath().normalize(), metrics, check, model.history());
+            return evaluateAndExport(model, quantizer, train, test);
         }
+    }
+
+    private void logModel(TokenizerNetwork network, GmVqQuantizer quantizer) {
+        log.accept(
+                String.format(
+                        "model: gmvq, K=%d, L=%d, grid %dx%d, encoder %,d / decoder %,d parameters;"
+                                + " %d steps of %d",
+                        quantizer.codebookSize(),
+                        quantizer.codeDim(),
+                        options.architecture().gridHeight(),
+                        options.architecture().gridWidth(),
+                        network.encoderParameterCount(),
+                        network.decoderParameterCount(),
+                        options.training().steps(),
+                        options.training().batchSize()));
+    }
+
+    private Result evaluateAndExport(
+            TrainedTokenizer model, GmVqQuantizer quantizer, ImageBatch train, ImageBatch test)
+            throws IOException {
+        Map<String, Double> metrics = new ReconstructionEvaluation(EVAL_BATCH).evaluate(model, test);
+        TokenizerExporter.Description description =
+                new TokenizerExporter.Description(
+                        options.name(),
+                        options.version(),
+                        summary(model, quantizer, train),
+                        metrics);
+        ImageBatch validation = test.slice(0, Math.min(VALIDATION_IMAGES, test.count()));
+        ExportCheck check =
+                new TokenizerExporter(producerVersion())
+                        .export(model, description, validation, options.out(), options.overwrite());
+        log.accept("export check: " + check.summary());
+        return new Result(options.out().toAbsolutePath().normalize(), metrics, check, model.history());
     }
 
     private TrainingSummary summary(

@@ -3,6 +3,8 @@ package dev.tessera.train.quantize;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
+import dev.tessera.train.model.Scalars;
+
 /** Operations on a codebook μ [K, L] shared by the quantizers and the exported graphs. */
 public final class Codebook {
 
@@ -26,7 +28,8 @@ public final class Codebook {
     public static NDArray squaredDistances(NDArray rows, NDArray codebook) {
         NDArray rowNorms = rows.square().sum(new int[] {1}, true);
         NDArray codeNorms = codebook.square().sum(new int[] {1}).expandDims(0);
-        return rowNorms.sub(rows.matMul(codebook.transpose()).mul(2f)).add(codeNorms).maximum(0f);
+        NDArray cross = rows.matMul(codebook.transpose()).mul(Scalars.like(rows, 2));
+        return rowNorms.sub(cross).add(codeNorms).maximum(Scalars.like(rows, 0));
     }
 
     /**
@@ -35,7 +38,7 @@ public final class Codebook {
      */
     public static NDArray nearest(NDArray rows, NDArray codebook) {
         NDArray codeNorms = codebook.square().sum(new int[] {1}).expandDims(0);
-        NDArray score = rows.matMul(codebook.transpose().mul(2f)).sub(codeNorms);
+        NDArray score = rows.matMul(codebook.transpose().mul(Scalars.like(rows, 2))).sub(codeNorms);
         return score.argMax(1).toType(DataType.INT32, false);
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;
+import dev.tessera.train.model.Scalars;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -84,7 +85,9 @@ public final class GmVqQuantizer implements Quantizer {
             throw new IllegalStateException(
                     "posterior variance not set: initialise the quantizer first");
         }
-        return distances.mul((float) (-1.0 / (2.0 * posteriorVariance))).logSoftmax(1);
+        return distances
+                .mul(Scalars.like(distances, -1.0 / (2.0 * posteriorVariance)))
+                .logSoftmax(1);
     }
 
     /** KL(q̄ ‖ uniform) = log K − H(q̄), q̄ the mean of q over rows [M, K]. */
@@ -109,17 +112,22 @@ public final class GmVqQuantizer implements Quantizer {
         NDArray variance =
                 sample.mul(distances)
                         .sum(new int[] {1}, true)
-                        .mul((float) (1.0 / (2.0 * config.noiseVariance() * config.codeDim())));
+                        .mul(
+                                Scalars.like(
+                                        distances,
+                                        1.0 / (2.0 * config.noiseVariance() * config.codeDim())));
         NDManager manager = zHat.getManager();
         NDArray noise =
                 manager.randomNormal(0f, 1f, mean.getShape(), mean.getDataType(), mean.getDevice());
         NDArray z = mean.add(variance.add(LOG_EPS).sqrt().mul(noise));
 
         NDArray expectedDistance =
-                q.mul(distances).sum(new int[] {1}).mean().div((float) config.codeDim());
+                q.mul(distances).sum(new int[] {1}).mean().div(Scalars.like(q, config.codeDim()));
         NDArray kl = marginalKl(q);
         NDArray loss =
-                expectedDistance.mul((float) config.gamma()).add(kl.mul((float) config.beta()));
+                expectedDistance
+                        .mul(Scalars.like(q, config.gamma()))
+                        .add(kl.mul(Scalars.like(q, config.beta())));
         Map<String, NDArray> terms = new LinkedHashMap<>();
         terms.put("distance", expectedDistance);
         terms.put("marginal_kl", kl);
@@ -137,7 +145,7 @@ public final class GmVqQuantizer implements Quantizer {
                 manager.randomUniform(
                         1e-6f, 1f - 1e-6f, logQ.getShape(), logQ.getDataType(), logQ.getDevice());
         NDArray gumbel = uniform.log().neg().log().neg();
-        NDArray soft = logQ.add(gumbel).div((float) tau).softmax(1);
+        NDArray soft = logQ.add(gumbel).div(Scalars.like(logQ, tau)).softmax(1);
         if (!config.straightThrough()) {
             return soft;
         }

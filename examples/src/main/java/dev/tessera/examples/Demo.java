@@ -39,7 +39,6 @@ public final class Demo {
     }
 
     public static void main(String[] args) {
-        PrintStream err = System.err;
         boolean verbose = List.of(args).contains("--verbose");
         try {
             DemoOptions options = DemoOptions.parse(args);
@@ -49,18 +48,19 @@ public final class Demo {
             }
             new Demo(options, System.out).run();
         } catch (IllegalArgumentException e) {
-            err.println("tessera demo: " + e.getMessage());
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            System.exit(2);
+            exit(e, verbose, 2);
         } catch (Exception e) {
-            err.println("tessera demo: " + e.getMessage());
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            System.exit(1);
+            exit(e, verbose, 1);
         }
+    }
+
+    /** Reports {@code e} as one line (plus its stack trace with --verbose) and exits. */
+    private static void exit(Exception e, boolean verbose, int status) {
+        System.err.println("tessera demo: " + e.getMessage());
+        if (verbose) {
+            e.printStackTrace(System.err);
+        }
+        System.exit(status);
     }
 
     /** Runs the whole demo; returns the round-trip result. */
@@ -69,7 +69,7 @@ public final class Demo {
         Path tokenizerDir = options.out().resolve("tokenizer");
         out.println(
                 "== 1/4 training a GM-VQ tokenizer on synthetic shapes (CPU unless DJL sees a"
-                    + " GPU)");
+                        + " GPU)");
         TrainOptions train = options.trainOptions(tokenizerDir);
         new TrainingJob(train, out::println).run();
 

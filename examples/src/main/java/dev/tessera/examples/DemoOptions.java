@@ -1,9 +1,12 @@
 package dev.tessera.examples;
 
+import dev.tessera.train.cli.Flags;
 import dev.tessera.train.train.TrainConfig;
 import dev.tessera.train.train.TrainOptions;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Options of {@code tessera demo}.
@@ -20,15 +23,15 @@ public record DemoOptions(Path out, int steps, long seed, String device, int ima
             String.join(
                     System.lineSeparator(),
                     "usage: tessera demo [--out DIR] [--steps N] [--seed S] [--device auto|cpu|gpu]"
-                        + " [--images N]",
+                            + " [--images N]",
                     "",
                     "Trains a small GM-VQ tokenizer on generated shapes, exports it, serves it over"
-                        + " gRPC on a free",
+                            + " gRPC on a free",
                     "local port and sends held-out images through a gRPC client (Encode, then"
-                        + " Decode).",
+                            + " Decode).",
                     "",
                     "  --out DIR        where to write the tokenizer and reconstructions.png"
-                        + " (default ./tessera-demo)",
+                            + " (default ./tessera-demo)",
                     "  --steps N        training steps (default "
                             + TrainOptions.demo(Path.of(".")).training().steps()
                             + ")",
@@ -44,31 +47,31 @@ public record DemoOptions(Path out, int steps, long seed, String device, int ima
         }
     }
 
+    private static final Set<String> VALUED = Set.of("out", "steps", "seed", "device", "images");
+    private static final Set<String> SWITCHES = Set.of("help", "verbose");
+
     /** Parsed options, or null when help was asked for. */
     static DemoOptions parse(String[] args) {
-        Path out = Path.of("tessera-demo");
-        int steps = TrainOptions.demo(out).training().steps();
-        long seed = 7;
-        String device = "auto";
-        int images = 256;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            switch (arg) {
-                case "--help", "-h" -> {
-                    return null;
-                }
-                case "--verbose" -> {}
-                case "--out" -> out = Path.of(value(args, ++i, arg));
-                case "--steps" -> steps = parseInt(value(args, ++i, arg), arg);
-                case "--seed" -> seed = parseInt(value(args, ++i, arg), arg);
-                case "--device" -> device = value(args, ++i, arg);
-                case "--images" -> images = parseInt(value(args, ++i, arg), arg);
-                default ->
-                        throw new IllegalArgumentException(
-                                "unknown option " + arg + "; see tessera demo --help");
-            }
+        if (List.of(args).contains("-h")) {
+            return null;
         }
-        return new DemoOptions(out, steps, seed, device, images);
+        Flags flags = Flags.parse(args, VALUED, SWITCHES);
+        if (flags.has("help")) {
+            return null;
+        }
+        if (!flags.positional().isEmpty()) {
+            throw new Flags.UsageException(
+                    "unexpected argument "
+                            + flags.positional().get(0)
+                            + "; see tessera demo --help");
+        }
+        Path out = Path.of(flags.string("out", "tessera-demo"));
+        return new DemoOptions(
+                out,
+                flags.integer("steps", TrainOptions.demo(out).training().steps()),
+                flags.longValue("seed", 7),
+                flags.string("device", "auto"),
+                flags.integer("images", 256));
     }
 
     /**
@@ -97,20 +100,5 @@ public record DemoOptions(Path out, int steps, long seed, String device, int ima
                 base.name(),
                 base.version(),
                 true);
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int parseInt(String v, String flag) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a whole number, got '" + v + "'");
-        }
     }
 }

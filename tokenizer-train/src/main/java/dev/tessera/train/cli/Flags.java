@@ -94,7 +94,7 @@ public final class Flags {
     }
 
     /** A command-line mistake; the message is shown to the user as it is. */
-    public static final class UsageException extends RuntimeException {
+    public static final class UsageException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
         public UsageException(String message) {

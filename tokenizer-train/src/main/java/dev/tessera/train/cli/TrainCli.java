@@ -28,14 +28,14 @@ public final class TrainCli {
                     "usage: tessera train --out DIR [options]",
                     "",
                     "Trains a GM-VQ image tokenizer, evaluates it on held-out images, and exports a"
-                        + " tokenizer",
+                            + " tokenizer",
                     "directory (encoder.onnx, decoder.onnx, codebook.npy, tokenizer.json) after"
-                        + " checking that the",
+                            + " checking that the",
                     "ONNX graphs reproduce the trained model.",
                     "",
                     "data:",
                     "  --data synthetic        built-in generated shapes, 32x32 grayscale (the only"
-                        + " source so far)",
+                            + " source so far)",
                     "  --train-images N        training images (default 8192)",
                     "  --test-images N         held-out images for evaluation (default 1024)",
                     "model:",
@@ -43,30 +43,30 @@ public final class TrainCli {
                     "  --code-dim L            dimension of each code (default 8)",
                     "  --width W               channels of the hidden layers (default 32)",
                     "  --downsample F          image side / latent grid side, 2, 4 or 8 (default"
-                        + " 4)",
+                            + " 4)",
                     "  --residual-blocks R     residual blocks in encoder and decoder (default 1)",
                     "GM-VQ:",
                     "  --beta B                weight of KL(aggregate posterior || uniform)"
-                        + " (default 0.1)",
+                            + " (default 0.1)",
                     "  --gamma G               weight of the expected squared distance to the codes"
-                        + " (default 1.0)",
+                            + " (default 1.0)",
                     "  --tau0 T, --tau-min T   Gumbel-softmax temperature, annealed from tau0 to"
-                        + " tau-min (1.0, 0.1)",
+                            + " tau-min (1.0, 0.1)",
                     "  --posterior-variance V  sigma_q^2 of the logits; 0 estimates it at"
-                        + " initialisation (default 0)",
+                            + " initialisation (default 0)",
                     "  --soft-gumbel           train with the soft Gumbel-softmax sample instead of"
-                        + " straight-through",
+                            + " straight-through",
                     "training:",
                     "  --steps N               optimisation steps (default 1500)",
                     "  --batch-size B          images per step (default 64)",
                     "  --lr LR                 Adam learning rate (default 0.002)",
                     "  --seed S                seed of data, weights and noise (default 7)",
                     "  --device auto|cpu|gpu   where to train (default auto: a GPU when DJL sees"
-                        + " one)",
+                            + " one)",
                     "output:",
                     "  --out DIR               tokenizer directory to write (required)",
                     "  --name NAME             model name in the manifest (default"
-                        + " synthetic-shapes)",
+                            + " synthetic-shapes)",
                     "  --version V             model version in the manifest (default 1)",
                     "  --overwrite             replace DIR if it exists",
                     "  --verbose               print stack traces with errors",
@@ -134,19 +134,23 @@ public final class TrainCli {
             TrainingJob.Result result = new TrainingJob(options(flags), out::println).run();
             printResult(result);
             return 0;
-        } catch (Flags.UsageException | IllegalArgumentException e) {
-            err.println("tessera train: " + e.getMessage());
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            return 2;
+        } catch (IllegalArgumentException e) {
+            return fail(e, verbose, 2);
         } catch (TrainingDivergedException | ExportCheckException | IOException e) {
-            err.println("tessera train: " + e.getMessage());
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            return 1;
+            return fail(e, verbose, 1);
         }
+    }
+
+    /**
+     * Reports {@code e} as one line (plus its stack trace with --verbose) and returns {@code
+     * status}.
+     */
+    private int fail(Exception e, boolean verbose, int status) {
+        err.println("tessera train: " + e.getMessage());
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        return status;
     }
 
     static TrainOptions options(Flags flags) {

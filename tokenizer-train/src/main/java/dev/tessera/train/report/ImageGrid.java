@@ -19,6 +19,12 @@ public final class ImageGrid {
 
     private static final int GAP = 2;
 
+    /** Longest image side, in screen pixels, that {@link #scaleFor} enlarges small images to. */
+    private static final int TARGET_SIDE = 128;
+
+    /** Beyond this factor a tiny image turns into big flat squares that show nothing more. */
+    private static final int MAX_SCALE = 8;
+
     private final int scale;
 
     public ImageGrid(int scale) {
@@ -29,11 +35,41 @@ public final class ImageGrid {
     }
 
     /**
+     * The integer factor, 1 to 8, that brings the longer side of a {@code height × width} image
+     * closest to 128 pixels without passing it: 28×28 and 32×32 images are shown ×4, 64×64 ×2,
+     * 128×128 and larger ×1. Small training images are unreadable at their own size in a browser.
+     */
+    public static int scaleFor(int height, int width) {
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException(
+                    "image size must be positive, got " + height + "×" + width);
+        }
+        return Math.max(1, Math.min(MAX_SCALE, TARGET_SIDE / Math.max(height, width)));
+    }
+
+    /** The factor each image is enlarged by. */
+    public int scale() {
+        return scale;
+    }
+
+    /**
      * One row per batch, the first {@code columns} images of each; all batches must share their
-     * shape.
+     * shape, with 1 (grey) or 3 (RGB) channels; a fourth channel (alpha) is ignored.
      */
     public BufferedImage render(List<ImageBatch> rows, int columns) {
+        if (rows.isEmpty() || columns < 1) {
+            throw new IllegalArgumentException(
+                    "need at least one row and one column, got "
+                            + rows.size()
+                            + " rows and "
+                            + columns
+                            + " columns");
+        }
         ImageBatch first = rows.get(0);
+        if (first.channels() == 2 || first.channels() > 4) {
+            throw new IllegalArgumentException(
+                    "can show images with 1, 3 or 4 channels, got " + first.channels());
+        }
         for (ImageBatch row : rows) {
             if (row.channels() != first.channels()
                     || row.height() != first.height()

@@ -14,6 +14,7 @@ import dev.tessera.runtime.artifact.TokenizerDirectory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -125,13 +126,7 @@ public final class Tokenizer implements AutoCloseable {
      */
     public TokenBatch encode(ImageBatch images) {
         Objects.requireNonNull(images, "images");
-        if (images.channels() != channels()
-                || images.height() != imageHeight()
-                || images.width() != imageWidth()) {
-            throw new InvalidInputException(
-                    "pixels.shape",
-                    "pixels.shape: expected " + imageShape() + ", got " + images.shapeString());
-        }
+        checkImageShape(images);
         ByteBuffer input =
                 ByteBuffer.allocateDirect(images.pixels().length).order(ByteOrder.nativeOrder());
         input.put(images.pixels()).rewind();
@@ -167,6 +162,76 @@ public final class Tokenizer implements AutoCloseable {
             }
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    /** Whether the encoder exports its continuous latents (see {@link #latents}). */
+    public boolean hasLatents() {
+        return !manifest.getTensors().getEncoderLatents().isEmpty();
+    }
+
+    /**
+     * The continuous encoder outputs of a batch: for every latent position the vector whose nearest
+     * code is its token (after tanh for FSQ). Used for evaluation and analysis, e.g. the soft code
+     * assignments of GM-VQ.
+     *
+     * @param images uint8 NCHW images of the manifest's channels, height and width
+     * @return float32 [N, gridHeight, gridWidth, L]
+     * @throws UnsupportedOperationException if the encoder has no latents output ({@link
+     *     #hasLatents})
+     * @throws InvalidInputException naming {@code pixels.shape} if the image shape is wrong
+     */
+    public LatentBatch latents(ImageBatch images) {
+        Objects.requireNonNull(images, "images");
+        if (!hasLatents()) {
+            throw new UnsupportedOperationException(
+                    name()
+                            + ":"
+                            + version()
+                            + " was exported without a latents output; export it again with"
+                            + " this version of Tessera");
+        }
+        checkImageShape(images);
+        ByteBuffer input =
+                ByteBuffer.allocateDirect(images.pixels().length).order(ByteOrder.nativeOrder());
+        input.put(images.pixels()).rewind();
+        String inName = manifest.getTensors().getEncoderInput();
+        String outName = manifest.getTensors().getEncoderLatents();
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            try (OnnxTensor tensor =
+                            OnnxTensor.createTensor(
+                                    env, input, images.shape(), OnnxJavaType.UINT8);
+                    OrtSession.Result result =
+                            sessions.encoder().run(Map.of(inName, tensor), Set.of(outName))) {
+                OnnxTensor out =
+                        output(
+                                result,
+                                outName,
+                                TokenizerDirectory.ENCODER,
+                                new long[] {images.count(), gridHeight(), gridWidth(), codeDim()});
+                FloatBuffer buf = out.getFloatBuffer();
+                float[] values = new float[buf.remaining()];
+                buf.get(values);
+                return new LatentBatch(
+                        images.count(), gridHeight(), gridWidth(), codeDim(), values);
+            } catch (OrtException e) {
+                throw new IllegalStateException(
+                        TokenizerDirectory.ENCODER + " failed on latents: " + e.getMessage(), e);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void checkImageShape(ImageBatch images) {
+        if (images.channels() != channels()
+                || images.height() != imageHeight()
+                || images.width() != imageWidth()) {
+            throw new InvalidInputException(
+                    "pixels.shape",
+                    "pixels.shape: expected " + imageShape() + ", got " + images.shapeString());
         }
     }
 

@@ -57,6 +57,47 @@ public final class Flags {
         return flags;
     }
 
+    /**
+     * Flags from a map of names to values (a JSON config file, or the settings stored in a
+     * checkpoint), checked against the same names as the command line; {@code "true"} switches a
+     * switch on, {@code "false"} leaves it off.
+     */
+    public static Flags of(
+            Map<String, String> entries, Set<String> valued, Set<String> switches, String origin) {
+        Flags flags = new Flags();
+        for (Map.Entry<String, String> e : entries.entrySet()) {
+            String name = e.getKey();
+            if (switches.contains(name)) {
+                if (!e.getValue().equals("true") && !e.getValue().equals("false")) {
+                    throw new UsageException(
+                            origin + ": \"" + name + "\" is a switch: true or false");
+                }
+                if (e.getValue().equals("true")) {
+                    flags.values.put(name, "true");
+                }
+            } else if (valued.contains(name)) {
+                flags.values.put(name, e.getValue());
+            } else {
+                throw new UsageException(origin + ": unknown setting \"" + name + "\"");
+            }
+        }
+        return flags;
+    }
+
+    /** These flags, with {@code base}'s for the names not given here. */
+    public Flags over(Flags base) {
+        Flags merged = new Flags();
+        merged.values.putAll(base.values);
+        merged.values.putAll(values);
+        merged.positional.addAll(positional);
+        return merged;
+    }
+
+    /** Every flag given, by name (switches as "true"). */
+    public Map<String, String> values() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
     public List<String> positional() {
         return List.copyOf(positional);
     }

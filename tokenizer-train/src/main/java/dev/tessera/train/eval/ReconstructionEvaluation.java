@@ -1,14 +1,23 @@
 package dev.tessera.train.eval;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
+import dev.tessera.train.data.ImageSource;
+import dev.tessera.train.data.InMemoryImages;
+import dev.tessera.train.model.ParameterSet;
+import dev.tessera.train.quantize.Codebook;
+import dev.tessera.train.quantize.GmVqQuantizer;
 import dev.tessera.train.train.TrainedTokenizer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reconstruction and code-usage metrics of a trained tokenizer on one split (DESIGN.md section 5).
+ * Reconstruction and code-usage metrics of a trained (not yet exported) tokenizer on one split
+ * (DESIGN.md section 5), computed with its DJL forward pass.
  */
 public final class ReconstructionEvaluation {
 
@@ -21,34 +30,49 @@ public final class ReconstructionEvaluation {
         this.batchSize = batchSize;
     }
 
-    /**
-     * {@code mse}, {@code psnr}, {@code perplexity}, {@code usage}, {@code dead_codes}, parameter
-     * counts.
-     */
+    /** The metrics and the code counts they came from. */
+    public record Result(Map<String, Double> metrics, long[] codeCounts) {}
+
+    /** Metrics of {@code images}; see {@link #evaluate(TrainedTokenizer, ImageSource)}. */
     public Map<String, Double> evaluate(TrainedTokenizer model, ImageBatch images) {
+        return evaluate(model, new InMemoryImages(images, null, "images")).metrics();
+    }
+
+    /**
+     * {@code mse}, {@code psnr}, {@code perplexity}, {@code soft_perplexity} (GM-VQ), {@code
+     * usage}, {@code dead_codes}, parameter counts, {@code images}.
+     */
+    public Result evaluate(TrainedTokenizer model, ImageSource images) {
         int k = model.quantizer().codebookSize();
-        long[] counts = new long[k];
-        PixelError error = null;
+        SplitMetrics split = new SplitMetrics(k, softAssignments(model));
         for (int start = 0; start < images.count(); start += batchSize) {
-            ImageBatch batch = images.slice(start, Math.min(images.count(), start + batchSize));
+            ImageBatch batch = images.read(start, Math.min(images.count(), start + batchSize));
             TokenBatch tokens = model.encode(batch);
-            long[] batchCounts = CodebookUsage.of(tokens.ids(), k).counts();
-            for (int c = 0; c < k; c++) {
-                counts[c] += batchCounts[c];
+            split.add(batch.pixels(), tokens.ids(), model.decodeLevels(tokens), batch.count());
+            if (model.quantizer() instanceof GmVqQuantizer) {
+                split.addLatents(latentRows(model, batch));
             }
-            PixelError batchError = PixelError.of(batch.pixels(), model.decodeLevels(tokens));
-            error = error == null ? batchError : error.merge(batchError);
         }
-        CodebookUsage usage = new CodebookUsage(k, counts);
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("mse", error.mse());
-        metrics.put("psnr", error.psnr());
-        metrics.put("perplexity", usage.perplexity());
-        metrics.put("usage", usage.usage());
-        metrics.put("dead_codes", (double) usage.deadCodes());
+        Map<String, Double> metrics = new LinkedHashMap<>(split.metrics());
         metrics.put("encoder_params", (double) model.network().encoderParameterCount());
         metrics.put("decoder_params", (double) model.network().decoderParameterCount());
-        metrics.put("images", (double) images.count());
-        return metrics;
+        return new Result(metrics, split.counts());
+    }
+
+    private static SoftAssignments softAssignments(TrainedTokenizer model) {
+        if (!(model.quantizer() instanceof GmVqQuantizer gm)) {
+            return null;
+        }
+        float[] mu = gm.codebook(model.params()).toFloatArray();
+        return new SoftAssignments(
+                mu, gm.codebookSize(), gm.codeDim(), gm.posteriorVariance(model.params()));
+    }
+
+    private static float[] latentRows(TrainedTokenizer model, ImageBatch batch) {
+        ParameterSet params = model.params();
+        try (NDManager scratch = params.manager().newSubManager()) {
+            NDArray zHat = model.encodeContinuous(scratch, batch);
+            return Codebook.flattenPositions(zHat).toFloatArray();
+        }
     }
 }

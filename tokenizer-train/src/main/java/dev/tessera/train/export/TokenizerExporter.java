@@ -57,6 +57,27 @@ public final class TokenizerExporter {
             Path target,
             boolean overwrite)
             throws IOException {
+        return export(model, description, validation, target, overwrite, dir -> {});
+    }
+
+    /** Writes extra files (the report) into the directory before it is checksummed. */
+    @FunctionalInterface
+    public interface ExtraFiles {
+        void write(Path dir) throws IOException;
+    }
+
+    /**
+     * As {@link #export(TrainedTokenizer, Description, ImageBatch, Path, boolean)}, with {@code
+     * extras} written into the directory too, covered by the manifest's checksums.
+     */
+    public ExportCheck export(
+            TrainedTokenizer model,
+            Description description,
+            ImageBatch validation,
+            Path target,
+            boolean overwrite,
+            ExtraFiles extras)
+            throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
         if (Files.exists(absolute) && !overwrite) {
             throw new IOException(
@@ -68,7 +89,7 @@ public final class TokenizerExporter {
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".tmp-");
         try {
-            writeFiles(model, description, staging);
+            writeFiles(model, description, staging, extras);
             ExportCheck check;
             try (Tokenizer exported = Tokenizer.open(staging)) {
                 check = ExportCheck.run(model, exported, validation);
@@ -83,19 +104,27 @@ public final class TokenizerExporter {
         }
     }
 
-    private void writeFiles(TrainedTokenizer model, Description description, Path dir)
+    private void writeFiles(
+            TrainedTokenizer model, Description description, Path dir, ExtraFiles extras)
             throws IOException {
         Architecture arch = model.network().architecture();
         Map<String, FloatTensor> weights = model.params().snapshot();
         FloatTensor codebook = ParameterSet.toTensor(model.quantizer().codebook(model.params()));
         Files.write(
                 dir.resolve(TokenizerDirectory.ENCODER),
-                TokenizerGraphs.encoder(arch, weights, codebook, producerVersion).toByteArray());
+                TokenizerGraphs.encoder(
+                                arch,
+                                weights,
+                                codebook,
+                                model.quantizer().tanhBounded(),
+                                producerVersion)
+                        .toByteArray());
         Files.write(
                 dir.resolve(TokenizerDirectory.DECODER),
                 TokenizerGraphs.decoder(arch, weights, codebook, producerVersion).toByteArray());
         new NpyMatrix(codebook.dim(0), codebook.dim(1), codebook.data())
                 .write(dir.resolve(TokenizerDirectory.CODEBOOK));
+        extras.write(dir);
         TokenizerManifest manifest = manifest(model, description);
         TokenizerDirectory.writeManifest(dir, TokenizerDirectory.withChecksums(dir, manifest));
     }
@@ -126,6 +155,7 @@ public final class TokenizerExporter {
                         TensorNames.newBuilder()
                                 .setEncoderInput(TokenizerGraphs.PIXELS)
                                 .setEncoderOutput(TokenizerGraphs.TOKENS)
+                                .setEncoderLatents(TokenizerGraphs.LATENTS)
                                 .setDecoderInput(TokenizerGraphs.TOKENS)
                                 .setDecoderOutput(TokenizerGraphs.PIXELS))
                 .build();

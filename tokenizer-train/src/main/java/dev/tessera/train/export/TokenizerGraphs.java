@@ -30,6 +30,12 @@ public final class TokenizerGraphs {
     /** Name of the encoder's output and the decoder's input: int32 [N, h, w]. */
     public static final String TOKENS = "tokens";
 
+    /**
+     * Name of the encoder's second output: float32 [N, h, w, L], the vector of every position that
+     * the nearest code is chosen for (after tanh for FSQ). Evaluation and analysis read it.
+     */
+    public static final String LATENTS = "latents";
+
     public static final long OPSET = OnnxGraphBuilder.OPSET;
     public static final long IR_VERSION = OnnxGraphBuilder.IR_VERSION;
 
@@ -48,6 +54,19 @@ public final class TokenizerGraphs {
             Map<String, FloatTensor> weights,
             FloatTensor codebook,
             String producerVersion) {
+        return encoder(arch, weights, codebook, false, producerVersion);
+    }
+
+    /**
+     * Pixels → tokens, as {@link #encoder(Architecture, Map, FloatTensor, String)}, with ẑ bounded
+     * by tanh before the nearest code when {@code tanhBounded} (FSQ).
+     */
+    public static ModelProto encoder(
+            Architecture arch,
+            Map<String, FloatTensor> weights,
+            FloatTensor codebook,
+            boolean tanhBounded,
+            String producerVersion) {
         List<Layer> layers = arch.encoderLayers();
         checkWeights(layers, weights);
         checkCodebook(arch, codebook);
@@ -63,7 +82,11 @@ public final class TokenizerGraphs {
         x = g.node("Mul", List.of(x, g.floatScalar("input_scale", TokenizerNetwork.INPUT_SCALE)));
         x = g.node("Add", List.of(x, g.floatScalar("input_shift", TokenizerNetwork.INPUT_SHIFT)));
         x = applyLayers(g, layers, weights, x);
-        x = g.node("Transpose", List.of(x), ints("perm", 0, 2, 3, 1));
+        if (tanhBounded) {
+            x = g.node("Tanh", List.of(x));
+        }
+        g.nodeTo(LATENTS, "Transpose", List.of(x), ints("perm", 0, 2, 3, 1));
+        x = LATENTS;
         x =
                 g.node(
                         "MatMul",
@@ -88,6 +111,7 @@ public final class TokenizerGraphs {
                         intAttribute("select_last_index", 0));
         g.nodeTo(TOKENS, "Cast", List.of(x), intAttribute("to", DataType.INT32.getNumber()));
         g.output(TOKENS, DataType.INT32, arch.gridHeight(), arch.gridWidth());
+        g.output(LATENTS, DataType.FLOAT, arch.gridHeight(), arch.gridWidth(), arch.codeDim());
         return g.build(producerVersion);
     }
 

@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * Shape of a convolutional tokenizer: image size and channels, the width of the hidden layers, the
- * downsampling factor (a power of two), the code dimension L and the number of residual blocks.
+ * downsampling factor (a power of two), the code dimension L, the number of residual blocks at the
+ * latent resolution, and the depth: convolutions per resolution stage (the strided or upsampling
+ * one plus depth − 1 more).
  */
 public record Architecture(
         int channels,
@@ -14,9 +16,25 @@ public record Architecture(
         int width,
         int downsample,
         int codeDim,
-        int residualBlocks) {
+        int residualBlocks,
+        int depth) {
+
+    /** An architecture of depth 1: one convolution per resolution stage. */
+    public Architecture(
+            int channels,
+            int imageHeight,
+            int imageWidth,
+            int width,
+            int downsample,
+            int codeDim,
+            int residualBlocks) {
+        this(channels, imageHeight, imageWidth, width, downsample, codeDim, residualBlocks, 1);
+    }
 
     public Architecture {
+        if (depth < 1) {
+            throw new IllegalArgumentException("depth must be at least 1, got " + depth);
+        }
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
@@ -39,6 +57,32 @@ public record Architecture(
         }
     }
 
+    /** The same network for images of another size and channel count. */
+    public Architecture forImages(int imageChannels, int height, int width) {
+        if (imageHeight == height && imageWidth == width && channels == imageChannels) {
+            return this;
+        }
+        if (height % downsample != 0 || width % downsample != 0) {
+            throw new IllegalArgumentException(
+                    "images of "
+                            + height
+                            + "x"
+                            + width
+                            + " are not divisible by the downsampling factor "
+                            + downsample
+                            + "; pick another --downsample or resize with --image-size");
+        }
+        return new Architecture(
+                imageChannels,
+                height,
+                width,
+                this.width,
+                downsample,
+                codeDim,
+                residualBlocks,
+                depth);
+    }
+
     public int gridHeight() {
         return imageHeight / downsample;
     }
@@ -58,6 +102,7 @@ public record Architecture(
         for (int s = 0; s < stages(); s++) {
             layers.add(new Layer.Relu());
             layers.add(new Layer.Conv("encoder.down" + s, width, width, 3, 2));
+            addStageConvolutions(layers, "encoder.down" + s);
         }
         addResidualBlocks(layers, "encoder");
         layers.add(new Layer.Relu());
@@ -74,10 +119,18 @@ public record Architecture(
             layers.add(new Layer.Relu());
             layers.add(new Layer.Upsample(2));
             layers.add(new Layer.Conv("decoder.up" + s, width, width, 3, 1));
+            addStageConvolutions(layers, "decoder.up" + s);
         }
         layers.add(new Layer.Relu());
         layers.add(new Layer.Conv("decoder.head", width, channels, 3, 1));
         return List.copyOf(layers);
+    }
+
+    private void addStageConvolutions(List<Layer> layers, String stage) {
+        for (int d = 1; d < depth; d++) {
+            layers.add(new Layer.Relu());
+            layers.add(new Layer.Conv(stage + ".conv" + d, width, width, 3, 1));
+        }
     }
 
     private void addResidualBlocks(List<Layer> layers, String prefix) {

@@ -1,5 +1,8 @@
 package dev.tessera.train.quantize;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Settings of the GM-VQ quantizer (DESIGN.md section 3).
  *
@@ -16,6 +19,8 @@ package dev.tessera.train.quantize;
  * @param beta weight of KL(q̄_B ‖ uniform)
  * @param gamma weight of the expected squared distance term
  * @param straightThrough hard one-hot sample forward with the soft gradient; soft sample otherwise
+ * @param learnPosteriorVariance train log σ_q² by gradient from its initial value (a known
+ *     posterior-collapse risk: the loss can lower the sharpness of q instead of moving codes)
  */
 public record GmVqConfig(
         int codebookSize,
@@ -26,7 +31,33 @@ public record GmVqConfig(
         double tauMin,
         double beta,
         double gamma,
-        boolean straightThrough) {
+        boolean straightThrough,
+        boolean learnPosteriorVariance)
+        implements QuantizerConfig {
+
+    /** Settings with σ_q² not learned. */
+    public GmVqConfig(
+            int codebookSize,
+            int codeDim,
+            double posteriorVariance,
+            double noiseVariance,
+            double tau0,
+            double tauMin,
+            double beta,
+            double gamma,
+            boolean straightThrough) {
+        this(
+                codebookSize,
+                codeDim,
+                posteriorVariance,
+                noiseVariance,
+                tau0,
+                tauMin,
+                beta,
+                gamma,
+                straightThrough,
+                false);
+    }
 
     public GmVqConfig {
         if (codebookSize < 2) {
@@ -55,6 +86,33 @@ public record GmVqConfig(
     /** Defaults for a codebook of {@code codebookSize} codes of dimension {@code codeDim}. */
     public static GmVqConfig defaults(int codebookSize, int codeDim) {
         return new GmVqConfig(codebookSize, codeDim, 0.0, 0.5, 1.0, 0.1, 0.1, 1.0, true);
+    }
+
+    @Override
+    public String kind() {
+        return "gmvq";
+    }
+
+    @Override
+    public Quantizer create() {
+        return new GmVqQuantizer(this);
+    }
+
+    @Override
+    public Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("beta", String.valueOf(beta));
+        m.put("gamma", String.valueOf(gamma));
+        m.put("tau0", String.valueOf(tau0));
+        m.put("tau_min", String.valueOf(tauMin));
+        m.put(
+                "posterior_variance_mode",
+                learnPosteriorVariance
+                        ? "learned"
+                        : posteriorVariance == 0 ? "estimated at init, fixed" : "fixed");
+        m.put("noise_variance", String.valueOf(noiseVariance));
+        m.put("gumbel", straightThrough ? "straight-through" : "soft");
+        return m;
     }
 
     /** τ at training progress {@code t} ∈ [0, 1]: τ₀ (τ_min / τ₀)^t. */

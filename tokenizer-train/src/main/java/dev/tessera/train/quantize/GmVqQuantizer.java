@@ -20,6 +20,10 @@ import java.util.Map;
 public final class GmVqQuantizer implements Quantizer {
 
     public static final String CODEBOOK = "quantizer.codebook";
+
+    /** log σ_q², [1]: a buffer, or a trainable parameter when σ_q² is learned. */
+    public static final String LOG_POSTERIOR_VARIANCE = "quantizer.log_posterior_variance";
+
     private static final float LOG_EPS = 1e-12f;
     private static final int KMEANS_ITERATIONS = 5;
 
@@ -31,28 +35,34 @@ public final class GmVqQuantizer implements Quantizer {
         this.posteriorVariance = config.posteriorVariance();
     }
 
-    /** σ_q² in use: the configured value, or the one estimated at initialisation; 0 before it. */
+    /**
+     * σ_q² at initialisation: the configured value, or the one estimated there; 0 before it. With a
+     * learned σ_q², {@link #posteriorVariance(ParameterSet)} gives the current value.
+     */
     public double posteriorVariance() {
         return posteriorVariance;
     }
 
+    /** σ_q² as the parameters hold it now. */
+    public double posteriorVariance(ParameterSet params) {
+        return Math.exp(params.get(LOG_POSTERIOR_VARIANCE).getFloat(0));
+    }
+
+    @Override
     public GmVqConfig config() {
         return config;
     }
 
     @Override
-    public String kind() {
-        return "gmvq";
+    public void restore(ParameterSet params) {
+        posteriorVariance = posteriorVariance(params);
     }
 
     @Override
-    public int codebookSize() {
-        return config.codebookSize();
-    }
-
-    @Override
-    public int codeDim() {
-        return config.codeDim();
+    public Map<String, String> describe(ParameterSet params) {
+        Map<String, String> m = new LinkedHashMap<>(config.describe());
+        m.put("posterior_variance", String.valueOf((float) posteriorVariance(params)));
+        return m;
     }
 
     @Override
@@ -67,6 +77,16 @@ public final class GmVqQuantizer implements Quantizer {
             double meanDistance = kmeans.inertia(encoderRows, config.codeDim(), centres) / rows;
             posteriorVariance = Math.max(meanDistance / config.codeDim(), 1e-8);
         }
+        FloatTensor logVariance =
+                new FloatTensor(new long[] {1}, new float[] {(float) Math.log(posteriorVariance)});
+        if (config.learnPosteriorVariance()) {
+            params.put(LOG_POSTERIOR_VARIANCE, logVariance);
+        } else {
+            params.putBuffer(LOG_POSTERIOR_VARIANCE, logVariance);
+        }
+        // Use σ_q² as the tensor holds it (float), so a run resumed from a checkpoint computes
+        // bit-identical logits.
+        restore(params);
     }
 
     @Override
@@ -90,6 +110,13 @@ public final class GmVqQuantizer implements Quantizer {
                 .logSoftmax(1);
     }
 
+    /** log q(c|x) with the learned σ_q² of {@code params}, differentiable in it. */
+    private NDArray learnedLogPosterior(ParameterSet params, NDArray distances) {
+        NDArray scale =
+                params.get(LOG_POSTERIOR_VARIANCE).neg().exp().mul(Scalars.like(distances, -0.5));
+        return distances.mul(scale).logSoftmax(1);
+    }
+
     /** KL(q̄ ‖ uniform) = log K − H(q̄), q̄ the mean of q over rows [M, K]. */
     public static NDArray marginalKl(NDArray q) {
         NDArray mean = q.mean(new int[] {0});
@@ -103,7 +130,10 @@ public final class GmVqQuantizer implements Quantizer {
         NDArray rows = Codebook.flattenPositions(zHat);
         NDArray mu = codebook(params);
         NDArray distances = Codebook.squaredDistances(rows, mu);
-        NDArray logQ = logPosterior(distances);
+        NDArray logQ =
+                config.learnPosteriorVariance()
+                        ? learnedLogPosterior(params, distances)
+                        : logPosterior(distances);
         NDArray q = logQ.exp();
 
         NDArray sample = gumbelSoftmax(logQ, config.temperature(progress));

@@ -2,13 +2,16 @@ package dev.tessera.train.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
+import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Adam with bias correction; keeps its moment estimates beside the parameters they belong to. */
 public final class Adam {
@@ -58,6 +61,9 @@ public final class Adam {
         float correction2 = (float) (1 - Math.pow(beta2, step));
         for (Map.Entry<String, NDArray> entry : params.arrays().entrySet()) {
             NDArray param = entry.getValue();
+            if (!param.hasGradient()) {
+                continue;
+            }
             NDArray grad = param.getGradient();
             NDArray[] m =
                     moments.computeIfAbsent(
@@ -73,6 +79,41 @@ public final class Adam {
             param.stopGradient().subi(update);
             grad.subi(grad);
         }
+    }
+
+    /** Moments as tensors by "NAME#m" and "NAME#v", for a checkpoint. */
+    public Map<String, FloatTensor> snapshot() {
+        Map<String, FloatTensor> out = new TreeMap<>();
+        moments.forEach(
+                (name, m) -> {
+                    out.put(name + "#m", ParameterSet.toTensor(m[0]));
+                    out.put(name + "#v", ParameterSet.toTensor(m[1]));
+                });
+        return out;
+    }
+
+    /** Continues from a checkpoint: its update count and moments, created on {@code owner}. */
+    public void restore(long steps, Map<String, FloatTensor> saved, NDManager owner) {
+        moments.values().forEach(m -> List.of(m).forEach(NDArray::close));
+        moments.clear();
+        for (Map.Entry<String, FloatTensor> entry : saved.entrySet()) {
+            String key = entry.getKey();
+            int hash = key.lastIndexOf('#');
+            if (hash < 0 || !(key.endsWith("#m") || key.endsWith("#v"))) {
+                throw new IllegalArgumentException("not an Adam moment name: " + key);
+            }
+            String name = key.substring(0, hash);
+            NDArray[] m = moments.computeIfAbsent(name, k -> new NDArray[2]);
+            FloatTensor t = entry.getValue();
+            m[key.endsWith("#m") ? 0 : 1] = owner.create(t.data(), new Shape(t.shape()));
+        }
+        moments.forEach(
+                (name, m) -> {
+                    if (m[0] == null || m[1] == null) {
+                        throw new IllegalArgumentException("checkpoint lacks a moment of " + name);
+                    }
+                });
+        this.step = steps;
     }
 
     private static NDArray[] newMoments(NDManager owner, NDArray param, NDManager scratch) {

@@ -3,7 +3,10 @@ package dev.tessera.train.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /** Resolves {@code --device auto|cpu|gpu} against what DJL's PyTorch engine can see. */
 public final class DeviceSelection {
@@ -11,37 +14,55 @@ public final class DeviceSelection {
     private DeviceSelection() {}
 
     /**
-     * The device for {@code choice}; {@code auto} picks the first GPU when DJL sees one. {@code
-     * log} receives one line saying what was chosen and why.
+     * The first device of {@link #selectAll}: where a single model lives (evaluation, the matrix
+     * multiply measurement).
      */
-    public static Device select(String choice, java.util.function.Consumer<String> log) {
+    public static Device select(String choice, Consumer<String> log) {
+        return selectAll(choice, log).get(0);
+    }
+
+    /**
+     * The devices for {@code choice}: every GPU DJL sees for {@code auto} (when there is one) and
+     * {@code gpu}, which the trainer uses data-parallel; the CPU otherwise. {@code log} receives
+     * one line saying what was chosen and why.
+     */
+    public static List<Device> selectAll(String choice, Consumer<String> log) {
         int gpus = Engine.getEngine("PyTorch").getGpuCount();
         switch (choice.toLowerCase(Locale.ROOT)) {
             case "cpu":
                 log.accept("device: cpu (asked for with --device cpu)");
-                return Device.cpu();
+                return List.of(Device.cpu());
             case "gpu":
                 if (gpus == 0) {
                     throw new IllegalArgumentException(
                             "--device gpu: DJL sees no GPU; build with -Pcuda and point"
-                                + " PYTORCH_LIBRARY_PATH at a CUDA libtorch (see README, \"Training"
-                                + " on a GPU\"), or use --device cpu");
+                                    + " PYTORCH_LIBRARY_PATH at a CUDA libtorch (see README,"
+                                    + " \"Training on a GPU\"), or use --device cpu");
                 }
-                log.accept("device: gpu(0) of " + gpus + " visible GPU(s)");
-                return Device.gpu();
+                log.accept("device: " + describe(gpus) + " (asked for with --device gpu)");
+                return gpus(gpus);
             case "auto":
                 if (gpus > 0) {
-                    log.accept(
-                            "device: gpu(0), found by --device auto ("
-                                    + gpus
-                                    + " GPU(s) visible to DJL)");
-                    return Device.gpu();
+                    log.accept("device: " + describe(gpus) + ", found by --device auto");
+                    return gpus(gpus);
                 }
                 log.accept("device: cpu, found by --device auto (DJL sees no GPU)");
-                return Device.cpu();
+                return List.of(Device.cpu());
             default:
                 throw new IllegalArgumentException(
                         "--device must be auto, cpu or gpu, got '" + choice + "'");
         }
+    }
+
+    private static String describe(int gpus) {
+        return gpus == 1 ? "gpu(0)" : gpus + " GPUs, data-parallel (batch split across them)";
+    }
+
+    private static List<Device> gpus(int count) {
+        List<Device> devices = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            devices.add(Device.gpu(i));
+        }
+        return List.copyOf(devices);
     }
 }

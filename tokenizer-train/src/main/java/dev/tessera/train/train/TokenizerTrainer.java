@@ -8,28 +8,44 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 
 import dev.tessera.runtime.ImageBatch;
+import dev.tessera.train.data.ImageSource;
 import dev.tessera.train.model.ParameterSet;
+import dev.tessera.train.model.Scalars;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.Codebook;
 import dev.tessera.train.quantize.Quantizer;
 import dev.tessera.train.quantize.QuantizerStep;
 
-import java.util.BitSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
  * Trains a tokenizer: encoder, quantizer and decoder together, minimising the reconstruction error
- * plus the quantizer's own loss, with Adam. The codebook starts from k-means on the first batches'
- * encoder outputs. Deterministic for a given seed on the CPU.
+ * plus the quantizer's own loss, with Adam. Codebooks start from the first batches' encoder
+ * outputs. Epochs are seeded permutations of the data; every random draw of a step (batch, Gumbel
+ * and noise samples, code resets) is seeded from the run's seed and the step number, so on the CPU
+ * a run is deterministic and a run resumed from a checkpoint ends with the same parameters as an
+ * uninterrupted one.
  */
 public final class TokenizerTrainer {
+
+    private static final long INIT_STREAM = 0x1417;
+    private static final long ENGINE_STREAM = 0xE4E;
+    private static final long QUANTIZER_STREAM = 0x9A47;
 
     private final TokenizerNetwork network;
     private final Quantizer quantizer;
     private final TrainConfig config;
-    private final Device device;
-    private final Consumer<TrainingProgress> listener;
+    private final List<Device> devices;
+    private final TrainingListener listener;
+    private final Path checkpointDir;
+    private final Map<String, String> settings;
 
     public TokenizerTrainer(
             TokenizerNetwork network,
@@ -37,6 +53,35 @@ public final class TokenizerTrainer {
             TrainConfig config,
             Device device,
             Consumer<TrainingProgress> listener) {
+        this(network, quantizer, config, List.of(device), progressOnly(listener), null, Map.of());
+    }
+
+    /**
+     * @param devices where to train: one device, or several for data-parallel training (the batch
+     *     is split evenly across them; the parameters and the optimiser live on the first)
+     * @param checkpointDir where a checkpoint is written at the end of every epoch; null for none
+     * @param settings the run's settings, stored in checkpoints for {@code --resume}
+     */
+    public TokenizerTrainer(
+            TokenizerNetwork network,
+            Quantizer quantizer,
+            TrainConfig config,
+            List<Device> devices,
+            TrainingListener listener,
+            Path checkpointDir,
+            Map<String, String> settings) {
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("no device to train on");
+        }
+        if (config.batchSize() % devices.size() != 0) {
+            throw new IllegalArgumentException(
+                    "the batch size "
+                            + config.batchSize()
+                            + " does not split evenly across "
+                            + devices.size()
+                            + " devices; use a multiple of "
+                            + devices.size());
+        }
         if (network.architecture().codeDim() != quantizer.codeDim()) {
             throw new IllegalArgumentException(
                     "encoder code dimension "
@@ -47,21 +92,53 @@ public final class TokenizerTrainer {
         this.network = network;
         this.quantizer = quantizer;
         this.config = config;
-        this.device = device;
+        this.devices = List.copyOf(devices);
         this.listener = listener;
+        this.checkpointDir = checkpointDir;
+        this.settings = Map.copyOf(settings);
     }
 
-    /** Trains on {@code data} and returns the result; the caller closes it. */
+    private static TrainingListener progressOnly(Consumer<TrainingProgress> consumer) {
+        return new TrainingListener() {
+            @Override
+            public void progress(TrainingProgress progress) {
+                consumer.accept(progress);
+            }
+        };
+    }
+
+    /** Trains on images held in memory. */
     public TrainedTokenizer train(ImageBatch data) {
+        return train(new dev.tessera.train.data.InMemoryImages(data, null, "images"), null);
+    }
+
+    /**
+     * Trains on {@code data}, from scratch or, when {@code resume} is given, from that checkpoint;
+     * the caller closes the result.
+     */
+    public TrainedTokenizer train(ImageSource data, Checkpoint resume) {
         checkData(data);
-        Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
-        NDManager manager = NDManager.newBaseManager(device);
+        NDManager manager = NDManager.newBaseManager(devices.get(0));
         try {
             ParameterSet params = new ParameterSet(manager);
-            network.initParameters(params, config.seed());
-            SplittableRandom batches = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
-            initCodebook(params, data, batches);
-            TrainingHistory history = runSteps(params, data, batches);
+            Adam adam = new Adam(config.learningRate());
+            TrainingHistory history = new TrainingHistory();
+            int startStep = 0;
+            double elapsedBefore = 0;
+            if (resume == null) {
+                Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
+                network.initParameters(params, config.seed());
+                initQuantizer(params, data);
+            } else {
+                checkResumable(resume);
+                params.load(resume.params(), resume.buffers());
+                quantizer.restore(params);
+                adam.restore(resume.adamStep(), resume.adamMoments(), manager);
+                resume.history().forEach(history::add);
+                startStep = resume.step();
+                elapsedBefore = resume.elapsedSeconds();
+            }
+            runSteps(params, adam, data, history, startStep, elapsedBefore);
             return new TrainedTokenizer(network, quantizer, params, history);
         } catch (RuntimeException e) {
             manager.close();
@@ -69,7 +146,25 @@ public final class TokenizerTrainer {
         }
     }
 
-    private void checkData(ImageBatch data) {
+    private void checkResumable(Checkpoint resume) {
+        if (resume.steps() != config.steps()) {
+            throw new IllegalArgumentException(
+                    "the checkpoint belongs to a run of "
+                            + resume.steps()
+                            + " steps, this one has "
+                            + config.steps());
+        }
+        if (resume.step() >= config.steps()) {
+            throw new IllegalArgumentException(
+                    "the checkpoint is at step "
+                            + resume.step()
+                            + " of "
+                            + config.steps()
+                            + ": that run had already finished");
+        }
+    }
+
+    private void checkData(ImageSource data) {
         var arch = network.architecture();
         if (data.channels() != arch.channels()
                 || data.height() != arch.imageHeight()
@@ -77,7 +172,7 @@ public final class TokenizerTrainer {
             throw new IllegalArgumentException(
                     String.format(
                             "training images are %dx%dx%d (CxHxW) but the architecture expects"
-                                + " %dx%dx%d",
+                                    + " %dx%dx%d",
                             data.channels(),
                             data.height(),
                             data.width(),
@@ -87,26 +182,38 @@ public final class TokenizerTrainer {
         }
     }
 
-    private void initCodebook(ParameterSet params, ImageBatch data, SplittableRandom batches) {
-        int rowsPerBatch =
-                config.batchSize()
-                        * network.architecture().gridHeight()
-                        * network.architecture().gridWidth();
-        int codeDim = quantizer.codeDim();
-        float[] rows = new float[config.initBatches() * rowsPerBatch * codeDim];
+    private void initQuantizer(ParameterSet params, ImageSource data) {
+        if (!quantizer.initFromEncoderOutputs()) {
+            quantizer.initParameters(params, new float[0], config.seed());
+            return;
+        }
+        SplittableRandom random = new SplittableRandom(Seeds.mix(config.seed(), INIT_STREAM, 0));
+        List<float[]> batches = new ArrayList<>();
+        int total = 0;
         for (int b = 0; b < config.initBatches(); b++) {
+            int[] indices = new int[config.batchSize()];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = random.nextInt(data.count());
+            }
             try (NDManager scratch = params.manager().newSubManager()) {
-                NDArray pixels = TrainedTokenizer.toArray(scratch, sample(data, batches));
+                NDArray pixels = TrainedTokenizer.toArray(scratch, data.read(indices));
                 NDArray zHat =
                         network.encode(params, TokenizerNetwork.normalize(pixels)).stopGradient();
-                float[] batchRows = Codebook.flattenPositions(zHat).toFloatArray();
-                System.arraycopy(batchRows, 0, rows, b * batchRows.length, batchRows.length);
+                float[] rows = Codebook.flattenPositions(zHat).toFloatArray();
+                batches.add(rows);
+                total += rows.length;
             }
         }
-        if (rows.length / codeDim < quantizer.codebookSize()) {
+        float[] rows = new float[total];
+        int offset = 0;
+        for (float[] b : batches) {
+            System.arraycopy(b, 0, rows, offset, b.length);
+            offset += b.length;
+        }
+        if (rows.length / quantizer.codeDim() < quantizer.codebookSize()) {
             throw new IllegalArgumentException(
-                    "k-means initialisation sees "
-                            + rows.length / codeDim
+                    "codebook initialisation sees "
+                            + rows.length / quantizer.codeDim()
                             + " encoder outputs, fewer than the "
                             + quantizer.codebookSize()
                             + " codes; raise the batch size or the number of init batches");
@@ -114,49 +221,223 @@ public final class TokenizerTrainer {
         quantizer.initParameters(params, rows, config.seed());
     }
 
-    private TrainingHistory runSteps(
-            ParameterSet params, ImageBatch data, SplittableRandom batches) {
-        Adam adam = new Adam(config.learningRate());
-        TrainingHistory history = new TrainingHistory();
+    private void runSteps(
+            ParameterSet params,
+            Adam adam,
+            ImageSource data,
+            TrainingHistory history,
+            int startStep,
+            double elapsedBefore) {
+        BatchSchedule schedule = new BatchSchedule(data.count(), config.batchSize(), config.seed());
+        int perEpoch = schedule.stepsPerEpoch();
+        int epochs = (config.steps() + perEpoch - 1) / perEpoch;
         WindowStats window = new WindowStats(quantizer.codebookSize());
+        WindowStats epochWindow = new WindowStats(quantizer.codebookSize());
         long start = System.nanoTime();
-        for (int step = 1; step <= config.steps(); step++) {
+        long epochStart = start;
+        Path lastCheckpoint =
+                checkpointDir != null && Checkpoint.exists(checkpointDir) ? checkpointDir : null;
+        for (int step = startStep + 1; step <= config.steps(); step++) {
             double progress = (step - 1) / (double) Math.max(1, config.steps() - 1);
-            try (NDManager scratch = params.manager().newSubManager()) {
-                params.arrays().values().forEach(a -> a.tempAttach(scratch));
-                adam.state().forEach(a -> a.tempAttach(scratch));
-                NDArray pixels = TrainedTokenizer.toArray(scratch, sample(data, batches));
-                float[] values;
-                int[] tokens;
-                try (GradientCollector collector =
-                        Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray target = pixels.toType(DataType.FLOAT32, false).div(255f);
-                    NDArray zHat = network.encode(params, TokenizerNetwork.normalize(pixels));
-                    QuantizerStep q = quantizer.trainStep(params, zHat, progress);
-                    NDArray mse = network.decode(params, q.codes()).sub(target).square().mean();
-                    NDArray loss = mse.add(q.loss());
-                    values = new float[] {loss.getFloat(), mse.getFloat()};
-                    if (!Float.isFinite(values[0])) {
-                        throw new TrainingDivergedException(step, describeTerms(values[1], q));
-                    }
-                    collector.backward(loss);
-                    tokens = q.tokens().toType(DataType.INT32, false).toIntArray();
-                }
-                adam.update(params, scratch);
-                window.add(values[0], values[1], tokens);
+            Engine.getEngine("PyTorch")
+                    .setRandomSeed((int) Seeds.mix(config.seed(), ENGINE_STREAM, step));
+            StepResult result =
+                    step(
+                            params,
+                            adam,
+                            data.read(schedule.indices(step)),
+                            progress,
+                            step,
+                            lastCheckpoint);
+            if (quantizer.updatesAfterStep()) {
+                quantizer.afterStep(
+                        params,
+                        result.rows(),
+                        result.tokens(),
+                        new SplittableRandom(Seeds.mix(config.seed(), QUANTIZER_STREAM, step)));
             }
-            if (step % config.logEvery() == 0 || step == config.steps()) {
-                double elapsed = (System.nanoTime() - start) / 1e9;
+            window.add(result.loss(), result.mse(), result.tokens());
+            epochWindow.add(result.loss(), result.mse(), result.tokens());
+            boolean epochEnd = step % perEpoch == 0 || step == config.steps();
+            double elapsed = elapsedBefore + (System.nanoTime() - start) / 1e9;
+            if (step % config.logEvery() == 0 || epochEnd) {
                 TrainingProgress report =
                         window.report(
                                 step, config.steps(), quantizer.temperature(progress), elapsed);
                 history.add(report);
-                listener.accept(report);
+                listener.progress(report);
                 window.reset();
             }
+            if (epochEnd) {
+                long now = System.nanoTime();
+                listener.epoch(
+                        new EpochSummary(
+                                (step - 1) / perEpoch + 1,
+                                epochs,
+                                step,
+                                epochWindow.meanLoss(),
+                                epochWindow.meanMse(),
+                                epochWindow.usage(),
+                                (now - epochStart) / 1e9,
+                                quantizer.describe(params)));
+                epochWindow.reset();
+                epochStart = now;
+                if (checkpointDir != null) {
+                    saveCheckpoint(params, adam, history, step, elapsed);
+                    lastCheckpoint = checkpointDir;
+                }
+            }
         }
-        history.finish((System.nanoTime() - start) / 1e9, device.toString());
-        return history;
+        history.finish(
+                elapsedBefore + (System.nanoTime() - start) / 1e9,
+                devices.size() == 1 ? devices.get(0).toString() : devices.toString());
+    }
+
+    /** What one step gives back to the loop, copied off the device. */
+    private record StepResult(double loss, double mse, int[] tokens, float[] rows) {}
+
+    private StepResult step(
+            ParameterSet params,
+            Adam adam,
+            ImageBatch batch,
+            double progress,
+            int step,
+            Path lastCheckpoint) {
+        try (NDManager scratch = params.manager().newSubManager()) {
+            params.arrays().values().forEach(a -> a.tempAttach(scratch));
+            adam.state().forEach(a -> a.tempAttach(scratch));
+            int shards = devices.size();
+            int shardSize = batch.count() / shards;
+            double loss = 0;
+            double mse = 0;
+            int[][] tokens = new int[shards][];
+            float[][] rows = new float[shards][];
+            List<ParameterSet> replicas = new ArrayList<>();
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                for (int i = 0; i < shards; i++) {
+                    // Shard 0 trains the parameters themselves; the others train copies on their
+                    // own devices, whose gradients are summed into the parameters' below.
+                    NDManager shardManager =
+                            i == 0 ? scratch : scratch.newSubManager(devices.get(i));
+                    ParameterSet replica = i == 0 ? params : params.replicate(shardManager);
+                    replicas.add(replica);
+                    ImageBatch shard = batch.slice(i * shardSize, (i + 1) * shardSize);
+                    ShardResult r =
+                            forwardBackward(
+                                    collector,
+                                    replica,
+                                    shardManager,
+                                    shard,
+                                    progress,
+                                    step,
+                                    shards,
+                                    lastCheckpoint);
+                    loss += r.loss() / shards;
+                    mse += r.mse() / shards;
+                    tokens[i] = r.tokens();
+                    rows[i] = r.rows();
+                }
+            }
+            for (int i = 1; i < shards; i++) {
+                addGradients(params, replicas.get(i));
+            }
+            adam.update(params, scratch);
+            return new StepResult(loss, mse, concat(tokens), rows[0] == null ? null : concat(rows));
+        }
+    }
+
+    /** One shard's losses and codes, copied off its device. */
+    private record ShardResult(double loss, double mse, int[] tokens, float[] rows) {}
+
+    private ShardResult forwardBackward(
+            GradientCollector collector,
+            ParameterSet params,
+            NDManager manager,
+            ImageBatch shard,
+            double progress,
+            int step,
+            int shards,
+            Path lastCheckpoint) {
+        NDArray pixels = TrainedTokenizer.toArray(manager, shard);
+        NDArray target = pixels.toType(DataType.FLOAT32, false).div(255f);
+        NDArray zHat = network.encode(params, TokenizerNetwork.normalize(pixels));
+        QuantizerStep q = quantizer.trainStep(params, zHat, progress);
+        NDArray mse = network.decode(params, q.codes()).sub(target).square().mean();
+        NDArray loss = mse.add(q.loss());
+        float[] values = {loss.getFloat(), mse.getFloat()};
+        if (!Float.isFinite(values[0])) {
+            throw new TrainingDivergedException(step, describeTerms(values[1], q), lastCheckpoint);
+        }
+        // Each shard's mean loss weighs 1/shards, so the summed gradients are those of the
+        // whole batch's mean.
+        collector.backward(shards == 1 ? loss : loss.div(Scalars.like(loss, shards)));
+        int[] tokens = q.tokens().toType(DataType.INT32, false).toIntArray();
+        float[] rows =
+                quantizer.updatesAfterStep()
+                        ? Codebook.flattenPositions(zHat).stopGradient().toFloatArray()
+                        : null;
+        return new ShardResult(values[0], values[1], tokens, rows);
+    }
+
+    private static void addGradients(ParameterSet params, ParameterSet replica) {
+        params.arrays()
+                .forEach(
+                        (name, array) -> {
+                            if (array.hasGradient()) {
+                                NDArray grad = replica.get(name).getGradient();
+                                array.getGradient().addi(grad.toDevice(array.getDevice(), false));
+                            }
+                        });
+    }
+
+    private static int[] concat(int[][] parts) {
+        int total = 0;
+        for (int[] p : parts) {
+            total += p.length;
+        }
+        int[] out = new int[total];
+        int offset = 0;
+        for (int[] p : parts) {
+            System.arraycopy(p, 0, out, offset, p.length);
+            offset += p.length;
+        }
+        return out;
+    }
+
+    private static float[] concat(float[][] parts) {
+        int total = 0;
+        for (float[] p : parts) {
+            total += p.length;
+        }
+        float[] out = new float[total];
+        int offset = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, offset, p.length);
+            offset += p.length;
+        }
+        return out;
+    }
+
+    private void saveCheckpoint(
+            ParameterSet params, Adam adam, TrainingHistory history, int step, double elapsed) {
+        Checkpoint checkpoint =
+                new Checkpoint(
+                        step,
+                        config.steps(),
+                        elapsed,
+                        params.snapshot(),
+                        params.bufferNames(),
+                        adam.step(),
+                        adam.snapshot(),
+                        history.reports(),
+                        settings);
+        try {
+            checkpoint.save(checkpointDir, List.copyOf(params.arrays().keySet()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot write the checkpoint into " + checkpointDir + ": " + e.getMessage(), e);
+        }
+        listener.checkpoint(checkpointDir, step);
     }
 
     private static String describeTerms(float mse, QuantizerStep q) {
@@ -169,57 +450,5 @@ public final class TokenizerTrainer {
                                         .append(' ')
                                         .append(value.getFloat()));
         return terms.toString();
-    }
-
-    private ImageBatch sample(ImageBatch data, SplittableRandom random) {
-        int imageBytes = data.channels() * data.height() * data.width();
-        byte[] pixels = new byte[config.batchSize() * imageBytes];
-        for (int i = 0; i < config.batchSize(); i++) {
-            int index = random.nextInt(data.count());
-            System.arraycopy(data.pixels(), index * imageBytes, pixels, i * imageBytes, imageBytes);
-        }
-        return new ImageBatch(
-                config.batchSize(), data.channels(), data.height(), data.width(), pixels);
-    }
-
-    /** Running sums between two progress reports. */
-    private static final class WindowStats {
-        private final BitSet used;
-        private final int codebookSize;
-        private double loss;
-        private double mse;
-        private int steps;
-
-        WindowStats(int codebookSize) {
-            this.codebookSize = codebookSize;
-            this.used = new BitSet(codebookSize);
-        }
-
-        void add(double stepLoss, double stepMse, int[] tokens) {
-            loss += stepLoss;
-            mse += stepMse;
-            steps++;
-            for (int t : tokens) {
-                used.set(t);
-            }
-        }
-
-        TrainingProgress report(int step, int totalSteps, double temperature, double elapsed) {
-            return new TrainingProgress(
-                    step,
-                    totalSteps,
-                    loss / steps,
-                    mse / steps,
-                    used.cardinality() / (double) codebookSize,
-                    temperature,
-                    elapsed);
-        }
-
-        void reset() {
-            used.clear();
-            loss = 0;
-            mse = 0;
-            steps = 0;
-        }
     }
 }

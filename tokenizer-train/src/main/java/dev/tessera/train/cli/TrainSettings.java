@@ -1,0 +1,294 @@
+package dev.tessera.train.cli;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+import dev.tessera.train.data.DataOptions;
+import dev.tessera.train.data.ResizeMode;
+import dev.tessera.train.model.Architecture;
+import dev.tessera.train.quantize.FsqConfig;
+import dev.tessera.train.quantize.GmVqConfig;
+import dev.tessera.train.quantize.QuantizerConfig;
+import dev.tessera.train.quantize.VqConfig;
+import dev.tessera.train.quantize.VqEmaConfig;
+import dev.tessera.train.train.TrainConfig;
+import dev.tessera.train.train.TrainOptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The settings of a training run as flags ({@code tessera train}'s options, a {@code --config} JSON
+ * file with the same keys, or the settings saved in a checkpoint) and their translation into {@link
+ * TrainOptions}.
+ */
+public final class TrainSettings {
+
+    /** Flags that take a value. */
+    public static final Set<String> VALUED =
+            Set.of(
+                    "data",
+                    "image-size",
+                    "channels",
+                    "resize",
+                    "test-fraction",
+                    "train-images",
+                    "test-images",
+                    "quantizer",
+                    "codebook-size",
+                    "code-dim",
+                    "width",
+                    "depth",
+                    "downsample",
+                    "residual-blocks",
+                    "beta",
+                    "gamma",
+                    "tau0",
+                    "tau-min",
+                    "posterior-variance",
+                    "noise-variance",
+                    "commitment",
+                    "ema-decay",
+                    "dead-threshold",
+                    "fsq-levels",
+                    "epochs",
+                    "steps",
+                    "batch-size",
+                    "lr",
+                    "seed",
+                    "device",
+                    "out",
+                    "name",
+                    "version",
+                    "checkpoint-dir",
+                    "config");
+
+    /** Flags that take no value. */
+    public static final Set<String> SWITCHES =
+            Set.of(
+                    "soft-gumbel",
+                    "learn-posterior-variance",
+                    "skip-bad-files",
+                    "overwrite",
+                    "no-checkpoints");
+
+    static final int DEFAULT_CODEBOOK = 512;
+    static final int DEFAULT_STEPS = 1500;
+
+    private TrainSettings() {}
+
+    /** The command-line flags over those of their {@code --config} file, if one is named. */
+    public static Flags withConfigFile(Flags commandLine) throws IOException {
+        if (!commandLine.has("config")) {
+            return commandLine;
+        }
+        Path file = Path.of(commandLine.string("config", ""));
+        return commandLine.over(Flags.of(readJson(file), VALUED, SWITCHES, file.toString()));
+    }
+
+    /** A flat JSON object of settings as strings. */
+    static Map<String, String> readJson(Path file) throws IOException {
+        JsonObject object;
+        try {
+            JsonElement root = JsonParser.parseString(Files.readString(file));
+            if (!root.isJsonObject()) {
+                throw new Flags.UsageException(
+                        file + ": expected a JSON object of settings, e.g. {\"epochs\": 5}");
+            }
+            object = root.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new Flags.UsageException(file + " is not valid JSON: " + e.getMessage());
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : object.entrySet()) {
+            JsonElement v = e.getValue();
+            if (!v.isJsonPrimitive()) {
+                throw new Flags.UsageException(
+                        file + ": \"" + e.getKey() + "\" must be a string, number or boolean");
+            }
+            out.put(e.getKey(), v.getAsString());
+        }
+        return out;
+    }
+
+    /** The run the flags describe. */
+    public static TrainOptions options(Flags flags) {
+        if (!flags.has("out")) {
+            throw new Flags.UsageException(
+                    "--out DIR is required: where to write the tokenizer directory");
+        }
+        if (flags.has("epochs") && flags.has("steps")) {
+            throw new Flags.UsageException(
+                    "give either --epochs or --steps, not both: both set the training budget");
+        }
+        long seed = flags.longValue("seed", 7);
+        QuantizerConfig quantizer = quantizer(flags);
+        Architecture architecture =
+                new Architecture(
+                        1,
+                        32,
+                        32,
+                        flags.integer("width", 32),
+                        flags.integer("downsample", 4),
+                        quantizer.codeDim(),
+                        flags.integer("residual-blocks", 1),
+                        flags.integer("depth", 1));
+        int steps = flags.integer("steps", DEFAULT_STEPS);
+        TrainConfig training =
+                new TrainConfig(
+                        steps,
+                        flags.integer("batch-size", 64),
+                        flags.number("lr", 2e-3),
+                        seed,
+                        4,
+                        Math.max(1, steps / 200));
+        Path out = Path.of(flags.string("out", ""));
+        Path checkpoints =
+                flags.has("no-checkpoints")
+                        ? null
+                        : Path.of(flags.string("checkpoint-dir", out + ".checkpoints"));
+        Map<String, String> settings = new LinkedHashMap<>(flags.values());
+        settings.remove("config");
+        return new TrainOptions(
+                flags.string("data", "synthetic"),
+                dataOptions(flags, seed),
+                architecture,
+                quantizer,
+                training,
+                flags.integer("epochs", 0),
+                flags.string("device", "auto"),
+                out,
+                flags.string("name", "tokenizer"),
+                flags.string("version", "1"),
+                flags.has("overwrite"),
+                checkpoints,
+                settings);
+    }
+
+    static DataOptions dataOptions(Flags flags, long seed) {
+        DataOptions data = DataOptions.defaults(seed);
+        if (flags.has("image-size")) {
+            int[] hw = imageSize(flags.string("image-size", ""));
+            data = data.withImageSize(hw[0], hw[1]);
+        }
+        data = data.withChannels(flags.integer("channels", 0));
+        String resize = flags.string("resize", "resize").toLowerCase(Locale.ROOT);
+        data =
+                data.withResize(
+                        switch (resize) {
+                            case "resize" -> ResizeMode.RESIZE;
+                            case "crop", "center-crop" -> ResizeMode.CENTER_CROP;
+                            default ->
+                                    throw new Flags.UsageException(
+                                            "--resize must be resize or crop, got '"
+                                                    + resize
+                                                    + "'");
+                        });
+        data = data.withTestFraction(flags.number("test-fraction", 0.1));
+        data = data.withSkipBadFiles(flags.has("skip-bad-files"));
+        int size = data.imageHeight() > 0 ? data.imageHeight() : 32;
+        return data.withSynthetic(
+                flags.integer("train-images", TrainOptions.DEFAULT_TRAIN_IMAGES),
+                flags.integer("test-images", TrainOptions.DEFAULT_TEST_IMAGES),
+                size);
+    }
+
+    /** "28" or "28x28". */
+    static int[] imageSize(String value) {
+        // Limit -1 keeps a trailing empty part, so "32x" is an error rather than 32x32.
+        String[] parts = value.toLowerCase(Locale.ROOT).split("x", -1);
+        try {
+            if (parts.length == 1) {
+                int s = Integer.parseInt(parts[0].trim());
+                return new int[] {s, s};
+            }
+            if (parts.length == 2) {
+                return new int[] {
+                    Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())
+                };
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the usage error
+        }
+        throw new Flags.UsageException(
+                "--image-size must be N or HxW, e.g. 32 or 32x48; got '" + value + "'");
+    }
+
+    static QuantizerConfig quantizer(Flags flags) {
+        String kind = flags.string("quantizer", "gmvq").toLowerCase(Locale.ROOT);
+        int k = flags.integer("codebook-size", DEFAULT_CODEBOOK);
+        int l = flags.integer("code-dim", 8);
+        return switch (kind) {
+            case "gmvq" -> gmvq(flags, k, l);
+            case "vq" -> new VqConfig(k, l, flags.number("commitment", 0.25));
+            case "vq-ema" -> {
+                VqEmaConfig d = VqEmaConfig.defaults(k, l);
+                yield new VqEmaConfig(
+                        k,
+                        l,
+                        flags.number("commitment", d.commitment()),
+                        flags.number("ema-decay", d.decay()),
+                        d.epsilon(),
+                        flags.number("dead-threshold", d.deadThreshold()));
+            }
+            case "fsq" -> fsq(flags, k);
+            default ->
+                    throw new Flags.UsageException(
+                            "--quantizer must be gmvq, vq, vq-ema or fsq, got '" + kind + "'");
+        };
+    }
+
+    private static GmVqConfig gmvq(Flags flags, int k, int l) {
+        GmVqConfig d = GmVqConfig.defaults(k, l);
+        return new GmVqConfig(
+                k,
+                l,
+                flags.number("posterior-variance", d.posteriorVariance()),
+                flags.number("noise-variance", d.noiseVariance()),
+                flags.number("tau0", d.tau0()),
+                flags.number("tau-min", d.tauMin()),
+                flags.number("beta", d.beta()),
+                flags.number("gamma", d.gamma()),
+                !flags.has("soft-gumbel"),
+                flags.has("learn-posterior-variance"));
+    }
+
+    private static FsqConfig fsq(Flags flags, int k) {
+        if (!flags.has("fsq-levels")) {
+            return FsqConfig.forCodebookSize(k);
+        }
+        String value = flags.string("fsq-levels", "");
+        int[] levels;
+        try {
+            levels =
+                    Arrays.stream(value.split(","))
+                            .map(String::trim)
+                            .mapToInt(Integer::parseInt)
+                            .toArray();
+        } catch (NumberFormatException e) {
+            throw new Flags.UsageException(
+                    "--fsq-levels must be comma-separated whole numbers, e.g. 8,8,8; got '"
+                            + value
+                            + "'");
+        }
+        FsqConfig config = new FsqConfig(levels);
+        if (flags.has("codebook-size") && config.codebookSize() != k) {
+            throw new Flags.UsageException(
+                    "--fsq-levels "
+                            + value
+                            + " make "
+                            + config.codebookSize()
+                            + " codes but --codebook-size is "
+                            + k);
+        }
+        return config;
+    }
+}

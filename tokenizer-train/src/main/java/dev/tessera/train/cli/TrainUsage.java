@@ -1,0 +1,101 @@
+package dev.tessera.train.cli;
+
+/** Help texts of the trainer's commands. */
+final class TrainUsage {
+
+    private TrainUsage() {}
+
+    static final String TRAIN =
+            String.join(
+                    System.lineSeparator(),
+                    "usage: tessera train --data PATH --out DIR [options]",
+                    "       tessera train --resume CHECKPOINT_DIR",
+                    "",
+                    "Trains an image tokenizer, evaluates it on the test split, and exports a"
+                            + " tokenizer directory",
+                    "(encoder.onnx, decoder.onnx, codebook.npy, tokenizer.json, report.html) after"
+                            + " checking that the",
+                    "ONNX graphs reproduce the trained model.",
+                    "",
+                    "data:",
+                    "  --data PATH|synthetic   IDX directory or file (.gz or raw), image folder"
+                            + " (PNG/JPEG, class",
+                    "                          subfolders, train/ and test/ splits), .npy array,"
+                            + " or the built-in",
+                    "                          synthetic shapes (default synthetic)",
+                    "  --image-size N|HxW      resize every image to this size (default: the"
+                            + " data's own)",
+                    "  --channels 1|3          convert to grayscale or RGB (default: the data's"
+                            + " own)",
+                    "  --resize resize|crop    how other sizes are fitted (default resize)",
+                    "  --test-fraction F       hold-out share when the data has no split (default"
+                            + " 0.1)",
+                    "  --skip-bad-files        skip and count unreadable files instead of"
+                            + " stopping",
+                    "  --train-images N, --test-images N   synthetic set sizes (8192, 1024)",
+                    "model:",
+                    "  --quantizer Q           gmvq (default), vq, vq-ema or fsq",
+                    "  --codebook-size K       codes in the codebook (default 512)",
+                    "  --code-dim L            dimension of each code (default 8; fsq: the number"
+                            + " of levels)",
+                    "  --width W               channels of the hidden layers (default 32)",
+                    "  --depth D               convolutions per resolution stage (default 1)",
+                    "  --downsample F          image side / latent grid side: 2, 4 or 8 (default"
+                            + " 4)",
+                    "  --residual-blocks R     residual blocks at the latent resolution (default"
+                            + " 1)",
+                    "GM-VQ:",
+                    "  --beta B                weight of KL(aggregate posterior || uniform)"
+                            + " (default 0.1)",
+                    "  --gamma G               weight of the expected squared distance to the codes"
+                            + " (default 1.0)",
+                    "  --tau0 T, --tau-min T   Gumbel-softmax temperature, annealed from tau0 to"
+                            + " tau-min (1.0, 0.1)",
+                    "  --posterior-variance V  sigma_q^2 of the logits; 0 estimates it at"
+                            + " initialisation (default 0)",
+                    "  --learn-posterior-variance  train log sigma_q^2 (a posterior-collapse risk;"
+                            + " reported)",
+                    "  --noise-variance S      sigma^2 of the adaptive-variance noise (default"
+                            + " 0.5)",
+                    "  --soft-gumbel           train with the soft Gumbel-softmax sample instead of"
+                            + " straight-through",
+                    "baselines:",
+                    "  --commitment C          vq, vq-ema: commitment weight (default 0.25)",
+                    "  --ema-decay D           vq-ema: EMA decay (default 0.99)",
+                    "  --dead-threshold N      vq-ema: reset codes whose EMA count is below N"
+                            + " (default 2)",
+                    "  --fsq-levels 8,8,8      fsq: levels per dimension (default: from"
+                            + " --codebook-size)",
+                    "training:",
+                    "  --epochs N              passes over the training split",
+                    "  --steps N               or a step budget (default 1500 when --epochs is"
+                            + " not given)",
+                    "  --batch-size B          images per step (default 64)",
+                    "  --lr LR                 Adam learning rate (default 0.002)",
+                    "  --seed S                seed of weights, batches and noise (default 7)",
+                    "  --device auto|cpu|gpu   where to train (default auto: a GPU when DJL sees"
+                            + " one)",
+                    "  --config FILE.json      settings as a JSON object whose keys are these"
+                            + " flags;",
+                    "                          flags on the command line win",
+                    "  --checkpoint-dir DIR    checkpoint after every epoch (default"
+                            + " OUT.checkpoints)",
+                    "  --no-checkpoints        write none",
+                    "  --resume DIR            continue the run checkpointed in DIR",
+                    "output:",
+                    "  --out DIR               tokenizer directory to write (required)",
+                    "  --name NAME             model name in the manifest (default tokenizer)",
+                    "  --version V             model version in the manifest (default 1)",
+                    "  --overwrite             replace DIR if it exists",
+                    "  --verbose               print stack traces with errors",
+                    "");
+
+    static final String OTHERS =
+            String.join(
+                    System.lineSeparator(),
+                    "other commands:",
+                    "  tessera eval --model DIR --data PATH [--split test|train] [--json]",
+                    "  tessera compare --data PATH --out DIR [--quantizers gmvq,vq,vq-ema,fsq]"
+                            + " [--seeds 1,2,3] [train options]",
+                    "");
+}

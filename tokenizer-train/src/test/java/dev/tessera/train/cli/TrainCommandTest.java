@@ -1,0 +1,144 @@
+package dev.tessera.train.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import dev.tessera.api.v1.TokenizerManifest;
+import dev.tessera.runtime.artifact.TokenizerDirectory;
+import dev.tessera.train.train.Checkpoint;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** {@code tessera train} and {@code tessera eval} end to end on a tiny synthetic run. */
+class TrainCommandTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        return new TrainCli(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(args);
+    }
+
+    private static String[] tiny(Path outDir, String... extra) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "train",
+                                "--data",
+                                "synthetic",
+                                "--train-images",
+                                "64",
+                                "--test-images",
+                                "32",
+                                "--batch-size",
+                                "16",
+                                "--width",
+                                "4",
+                                "--codebook-size",
+                                "8",
+                                "--code-dim",
+                                "2",
+                                "--out",
+                                outDir.toString()));
+        args.addAll(Arrays.asList(extra));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void trainsExportsReportsAndEvaluatesTheArtifact(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("tok");
+        assertEquals(0, run(tiny(dir, "--epochs", "2", "--quantizer", "vq-ema")), err.toString());
+        String log = out.toString();
+        assertTrue(log.contains("epoch 2/2"), log);
+        assertTrue(log.contains("checkpoint: step 8"), log);
+        TokenizerManifest manifest = TokenizerDirectory.readManifest(dir);
+        assertEquals("vq-ema", manifest.getQuantizer());
+        assertEquals(8, manifest.getTraining().getSteps());
+        assertTrue(manifest.getSha256Map().containsKey("report.html"));
+        assertTrue(Files.exists(dir.resolve("report.html")));
+        assertTrue(Checkpoint.exists(tmp.resolve("tok.checkpoints")));
+
+        assertEquals(
+                0,
+                run(
+                        "eval",
+                        "--model",
+                        dir.toString(),
+                        "--data",
+                        "synthetic",
+                        "--test-images",
+                        "32",
+                        "--json"),
+                err.toString());
+        JsonObject json = JsonParser.parseString(out.toString().trim()).getAsJsonObject();
+        for (String key :
+                List.of(
+                        "mse",
+                        "psnr",
+                        "perplexity",
+                        "usage",
+                        "dead_codes",
+                        "encoder_params",
+                        "decoder_params",
+                        "images",
+                        "seconds")) {
+            assertTrue(json.has(key), "eval --json lacks " + key + ": " + json);
+        }
+        assertEquals(32, json.get("images").getAsInt());
+        // The artifact reproduces the trained model, so eval gives the manifest's test mse.
+        assertEquals(manifest.getMetricsMap().get("mse"), json.get("mse").getAsDouble(), 1e-9);
+    }
+
+    @Test
+    void configFileSuppliesSettingsAndTheCommandLineWins(@TempDir Path tmp) throws Exception {
+        Path config = tmp.resolve("run.json");
+        Files.writeString(config, "{\"quantizer\": \"fsq\", \"steps\": 3, \"codebook-size\": 8}");
+        Path dir = tmp.resolve("tok");
+        assertEquals(
+                0,
+                run(tiny(dir, "--config", config.toString(), "--steps", "2", "--no-checkpoints")),
+                err.toString());
+        TokenizerManifest manifest = TokenizerDirectory.readManifest(dir);
+        assertEquals("fsq", manifest.getQuantizer());
+        assertEquals(2, manifest.getTraining().getSteps());
+        assertEquals(1, manifest.getCodeDim(), "fsq levels for K=8 are [8]");
+    }
+
+    @Test
+    void resumeRefusesSettingsThatWouldChangeTheRun(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("tok");
+        assertEquals(0, run(tiny(dir, "--epochs", "1")), err.toString());
+        int status =
+                run("train", "--resume", tmp.resolve("tok.checkpoints").toString(), "--lr", "0.1");
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("drop --lr"), err.toString());
+    }
+
+    @Test
+    void unreadableDataIsOneLineNamingThePath(@TempDir Path tmp) {
+        Path missing = tmp.resolve("no-such-data");
+        int status = run(tiny(tmp.resolve("tok"), "--data", missing.toString()));
+        assertTrue(status == 1 || status == 2, "status " + status);
+        String message = err.toString();
+        assertTrue(message.contains(missing.toString()), message);
+        assertEquals(1, message.strip().lines().count(), message);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.tessera.train.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+
+import dev.tessera.runtime.ImageBatch;
+import dev.tessera.train.data.InMemoryImages;
+import dev.tessera.train.data.SyntheticShapes;
+import dev.tessera.train.model.Architecture;
+import dev.tessera.train.model.FloatTensor;
+import dev.tessera.train.model.TokenizerNetwork;
+import dev.tessera.train.quantize.GmVqConfig;
+import dev.tessera.train.quantize.QuantizerConfig;
+import dev.tessera.train.quantize.VqEmaConfig;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run interrupted after an epoch and resumed from its checkpoint ends with exactly the parameters
+ * of an uninterrupted run; a diverging run stops naming the step and keeps its last checkpoint.
+ */
+class TrainerResumeTest {
+
+    private static final Architecture ARCH = new Architecture(1, 32, 32, 4, 4, 2, 0);
+    private static final InMemoryImages DATA =
+            new InMemoryImages(new SyntheticShapes().generate(64, 3), null, "shapes");
+
+    /** Stands in for a process killed right after a checkpoint. */
+    private static final class Interrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private static TokenizerTrainer trainer(
+            QuantizerConfig quantizer, TrainConfig config, Path dir, int stopAfterStep) {
+        TrainingListener listener =
+                new TrainingListener() {
+                    @Override
+                    public void checkpoint(Path checkpointDir, int step) {
+                        if (step == stopAfterStep) {
+                            throw new Interrupted();
+                        }
+                    }
+                };
+        return new TokenizerTrainer(
+                new TokenizerNetwork(ARCH),
+                quantizer.create(),
+                config,
+                List.of(Device.cpu()),
+                listener,
+                dir,
+                Map.of("seed", String.valueOf(config.seed())));
+    }
+
+    private static Map<String, FloatTensor> uninterrupted(
+            QuantizerConfig quantizer, TrainConfig config, Path dir) {
+        try (TrainedTokenizer model = trainer(quantizer, config, dir, -1).train(DATA, null)) {
+            return model.params().snapshot();
+        }
+    }
+
+    private static Map<String, FloatTensor> resumed(
+            QuantizerConfig quantizer, TrainConfig config, Path dir, int stopAfter)
+            throws Exception {
+        assertThrows(
+                Interrupted.class,
+                () -> trainer(quantizer, config, dir, stopAfter).train(DATA, null));
+        Checkpoint checkpoint = Checkpoint.load(dir);
+        assertEquals(stopAfter, checkpoint.step());
+        try (TrainedTokenizer model = trainer(quantizer, config, dir, -1).train(DATA, checkpoint)) {
+            assertEquals(config.steps(), model.history().steps());
+            return model.params().snapshot();
+        }
+    }
+
+    private static void assertSameParameters(
+            Map<String, FloatTensor> expected, Map<String, FloatTensor> actual) {
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach(
+                (name, tensor) ->
+                        assertArrayEquals(
+                                tensor.data(), actual.get(name).data(), 0f, name + " differs"));
+    }
+
+    @Test
+    void resumedGmVqRunEndsWithTheParametersOfAnUninterruptedOne(@TempDir Path tmp)
+            throws Exception {
+        // 64 images in batches of 16: 4 steps per epoch, 3 epochs; interrupted after epoch 1.
+        TrainConfig config = new TrainConfig(12, 16, 2e-3, 11, 1, 2);
+        QuantizerConfig gm = GmVqConfig.defaults(8, 2);
+        assertSameParameters(
+                uninterrupted(gm, config, tmp.resolve("a")),
+                resumed(gm, config, tmp.resolve("b"), 4));
+    }
+
+    @Test
+    void resumedEmaRunWithCodeResetsMatchesToo(@TempDir Path tmp) throws Exception {
+        TrainConfig config = new TrainConfig(12, 16, 2e-3, 5, 1, 4);
+        // A high dead-code threshold makes resets (seeded per step) happen in every epoch.
+        QuantizerConfig ema = new VqEmaConfig(8, 2, 0.25, 0.9, 1e-5, 30.0);
+        assertSameParameters(
+                uninterrupted(ema, config, tmp.resolve("a")),
+                resumed(ema, config, tmp.resolve("b"), 8));
+    }
+
+    @Test
+    void aResumedRunMustHaveTheSameBudget(@TempDir Path tmp) throws Exception {
+        TrainConfig config = new TrainConfig(8, 16, 2e-3, 1, 1, 4);
+        QuantizerConfig gm = GmVqConfig.defaults(8, 2);
+        assertThrows(Interrupted.class, () -> trainer(gm, config, tmp, 4).train(DATA, null));
+        Checkpoint checkpoint = Checkpoint.load(tmp);
+        TrainConfig longer = new TrainConfig(16, 16, 2e-3, 1, 1, 4);
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> trainer(gm, longer, tmp, -1).train(DATA, checkpoint));
+        assertTrue(e.getMessage().contains("8 steps"), e.getMessage());
+    }
+
+    @Test
+    void divergenceNamesTheStepAndKeepsTheLastGoodCheckpoint(@TempDir Path tmp) throws Exception {
+        ImageBatch images = new SyntheticShapes().generate(16, 4);
+        InMemoryImages one = new InMemoryImages(images, null, "one batch");
+        // One step per epoch, so a checkpoint follows every step; this learning rate blows the
+        // weights up within a few steps.
+        TrainConfig config = new TrainConfig(50, 16, 1e30, 2, 1, 1);
+        TokenizerTrainer trainer =
+                new TokenizerTrainer(
+                        new TokenizerNetwork(ARCH),
+                        GmVqConfig.defaults(8, 2).create(),
+                        config,
+                        List.of(Device.cpu()),
+                        new TrainingListener() {},
+                        tmp,
+                        Map.of());
+        TrainingDivergedException e =
+                assertThrows(TrainingDivergedException.class, () -> trainer.train(one, null));
+        assertTrue(e.step() >= 2, "diverged at step " + e.step());
+        assertTrue(e.getMessage().contains("step " + e.step()), e.getMessage());
+        assertTrue(e.getMessage().contains(tmp.toString()), e.getMessage());
+        Checkpoint last = Checkpoint.load(tmp);
+        assertEquals(e.step() - 1, last.step());
+        last.params()
+                .values()
+                .forEach(
+                        t -> {
+                            for (float v : t.data()) {
+                                assertTrue(Float.isFinite(v), "checkpoint holds " + v);
+                            }
+                        });
+    }
+}

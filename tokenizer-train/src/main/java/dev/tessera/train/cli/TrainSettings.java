@@ -91,7 +91,13 @@ public final class TrainSettings {
             return commandLine;
         }
         Path file = Path.of(commandLine.string("config", ""));
-        return commandLine.over(Flags.of(readJson(file), VALUED, SWITCHES, file.toString()));
+        Map<String, String> fromFile = readJson(file);
+        // --epochs and --steps are one setting, the budget: the command line's wins.
+        if (commandLine.has("epochs") || commandLine.has("steps")) {
+            fromFile.remove("epochs");
+            fromFile.remove("steps");
+        }
+        return commandLine.over(Flags.of(fromFile, VALUED, SWITCHES, file.toString()));
     }
 
     /** A flat JSON object of settings as strings. */

@@ -22,7 +22,7 @@ class TrainingProgressTest {
         // Number formatting follows the default locale; only the decimal separator may differ.
         assertEquals(
                 "step  400/1500  loss 0.0213  mse 0.0172  usage 0.97  tau 0.500  20.0 steps/s  ETA"
-                    + " 55s",
+                        + " 55s",
                 line.replace(',', '.'));
     }
 

@@ -3,6 +3,7 @@ package dev.tessera.examples;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.client.TokenizerClient;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
@@ -91,7 +92,7 @@ public final class Demo {
 
                 out.println("== 3/4 round trip through a gRPC client: Encode, then Decode");
                 DemoResult result;
-                try (TokenizerGrpcClient client = TokenizerGrpcClient.connect(target)) {
+                try (TokenizerClient client = TokenizerClient.connect(target)) {
                     result = roundTrip(client, tokenizer, heldOut);
                 }
                 report(result, tokenizer);
@@ -116,17 +117,19 @@ public final class Demo {
         }
     }
 
-    private DemoResult roundTrip(TokenizerGrpcClient client, Tokenizer library, ImageBatch images) {
+    private DemoResult roundTrip(TokenizerClient client, Tokenizer library, ImageBatch images) {
+        // Pin the version the library opened, so both sides compare the same model.
         String model = library.name();
+        String version = library.version();
         List<ImageBatch> decoded = new ArrayList<>();
         List<TokenBatch> tokens = new ArrayList<>();
         int matchesLibrary = 0;
         long started = System.nanoTime();
         for (int from = 0; from < images.count(); from += REQUEST_BATCH) {
             ImageBatch batch = images.slice(from, Math.min(images.count(), from + REQUEST_BATCH));
-            TokenBatch batchTokens = client.encode(model, batch);
+            TokenBatch batchTokens = client.encode(model, version, batch);
             tokens.add(batchTokens);
-            decoded.add(client.decode(model, batchTokens));
+            decoded.add(client.decode(model, version, batchTokens));
             int[] direct = library.encode(batch).ids();
             for (int i = 0; i < direct.length; i++) {
                 if (direct[i] == batchTokens.ids()[i]) {

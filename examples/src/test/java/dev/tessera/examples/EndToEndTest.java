@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tessera.api.v1.DecodeRequest;
-import dev.tessera.api.v1.ModelRef;
-import dev.tessera.api.v1.TokenGrid;
-import dev.tessera.api.v1.TokenizerServiceGrpc;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.client.TokenizerClient;
+import dev.tessera.runtime.client.TokenizerClientException;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
@@ -21,10 +19,7 @@ import dev.tessera.train.train.TrainConfig;
 import dev.tessera.train.train.TrainOptions;
 import dev.tessera.train.train.TrainingJob;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,53 +61,37 @@ class EndToEndTest {
             try (TokenizerServer server =
                             TokenizerServer.startInProcess(
                                     registry, name, ServerConfig.defaults());
-                    TokenizerGrpcClient client =
-                            TokenizerGrpcClient.over(
-                                    InProcessChannelBuilder.forName(name).build(),
-                                    Duration.ofSeconds(30))) {
-                TokenBatch grpcTokens = client.encode("tiny", images);
+                    TokenizerClient client =
+                            TokenizerClient.builder(server.address())
+                                    .deadline(Duration.ofSeconds(30))
+                                    .build()) {
+                TokenBatch grpcTokens = client.encode("tiny", null, images);
                 assertEquals(5, grpcTokens.count());
                 assertEquals(8, grpcTokens.height());
                 assertEquals(8, grpcTokens.width());
                 assertArrayEquals(libraryTokens.ids(), grpcTokens.ids());
-                ImageBatch grpcPixels = client.decode("tiny", grpcTokens);
+                ImageBatch grpcPixels = client.decode("tiny", "1", grpcTokens);
                 assertArrayEquals(libraryPixels.pixels(), grpcPixels.pixels());
 
-                assertBadTokenIdIsRejected(name);
+                assertBadTokenIdIsRejected(client);
                 assertArrayEquals(
                         libraryTokens.ids(),
-                        client.encode("tiny", images).ids(),
+                        client.encode("tiny", "1", images).ids(),
                         "the server answers a good request after a bad one");
             }
         }
     }
 
-    private static void assertBadTokenIdIsRejected(String serverName) throws InterruptedException {
-        ManagedChannel channel = InProcessChannelBuilder.forName(serverName).build();
-        try {
-            TokenGrid.Builder grid = TokenGrid.newBuilder().addShape(1).addShape(8).addShape(8);
-            for (int i = 0; i < 64; i++) {
-                grid.addIds(i == 10 ? K : 0);
-            }
-            StatusRuntimeException e =
-                    org.junit.jupiter.api.Assertions.assertThrows(
-                            StatusRuntimeException.class,
-                            () ->
-                                    TokenizerServiceGrpc.newBlockingStub(channel)
-                                            .decode(
-                                                    DecodeRequest.newBuilder()
-                                                            .setModel(
-                                                                    ModelRef.newBuilder()
-                                                                            .setName("tiny"))
-                                                            .setTokens(grid)
-                                                            .build()));
-            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-            assertTrue(
-                    e.getStatus().getDescription().contains("tokens.ids[10]"),
-                    e.getStatus().getDescription());
-        } finally {
-            channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-        }
+    private static void assertBadTokenIdIsRejected(TokenizerClient client) {
+        int[] ids = new int[64];
+        ids[10] = K;
+        TokenizerClientException e =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        TokenizerClientException.class,
+                        () -> client.decode("tiny", null, new TokenBatch(1, 8, 8, ids)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
+        assertEquals(1, e.attempts(), "a refused request is not retried");
+        assertTrue(e.description().contains("tokens.ids[10]"), e.description());
     }
 
     private static TrainOptions tinyOptions(Path out) {

@@ -41,6 +41,7 @@ final class ProtoConversions {
                 .setChannels(t.channels())
                 .setImageHeight(t.imageHeight())
                 .setImageWidth(t.imageWidth())
+                .putAllMetrics(t.manifest().getMetricsMap())
                 .build();
     }
 
@@ -77,7 +78,7 @@ final class ProtoConversions {
                     throw new InvalidInputException(
                             "images",
                             "images: expected pixels (raw uint8 NCHW) or encoded (PNG/JPEG files),"
-                                + " got neither");
+                                    + " got neither");
         };
     }
 
@@ -108,7 +109,9 @@ final class ProtoConversions {
     }
 
     /**
-     * The request's token grid as a batch of the model's grid shape (ids not yet range-checked).
+     * The request's token grid as a batch of the model's grid shape, every id checked to lie in [0,
+     * K). The check happens here, per request, so that the index in the message is the request's
+     * own and not its position in a merged batch.
      */
     static TokenBatch tokens(TokenGrid grid, Tokenizer t, int maxBatch) {
         List<Long> shape = grid.getShapeList();
@@ -126,8 +129,15 @@ final class ProtoConversions {
         BatchLimitException.check("tokens.shape[0]", n, maxBatch);
         checkByteCount("tokens.ids", shape, grid.getIdsCount(), "ids");
         int[] ids = new int[grid.getIdsCount()];
+        int k = t.codebookSize();
         for (int i = 0; i < ids.length; i++) {
-            ids[i] = grid.getIds(i);
+            int id = grid.getIds(i);
+            if (id < 0 || id >= k) {
+                throw new InvalidInputException(
+                        "tokens.ids[" + i + "]",
+                        "tokens.ids[" + i + "]: expected a token id in [0," + k + "), got " + id);
+            }
+            ids[i] = id;
         }
         return new TokenBatch((int) n, t.gridHeight(), t.gridWidth(), ids);
     }

@@ -1,20 +1,37 @@
 package dev.tessera.runtime.server;
 
+import dev.tessera.runtime.server.batching.BatchPolicy;
+import dev.tessera.runtime.server.security.TlsConfig;
+
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Where and how a {@link TokenizerServer} listens.
+ * Where and how a {@link TokenizerServer} listens, batches and protects itself.
  *
  * @param host address to bind; {@code 127.0.0.1} by default so that a server is never exposed by
  *     accident
  * @param port TCP port; 0 picks a free one
- * @param maxBatch most images or grids in one request; more is {@code RESOURCE_EXHAUSTED}
- * @param maxMessageBytes largest request message accepted
- * @param shutdownGrace how long {@link TokenizerServer#close()} lets calls in flight finish
+ * @param batching dynamic batching per model; its {@code maxBatch} is also the most images or grids
+ *     one request may carry (more is {@code RESOURCE_EXHAUSTED})
+ * @param limits message size and concurrency limits
+ * @param keepalive HTTP/2 keepalive
+ * @param drainTimeout how long {@link TokenizerServer#close()} lets calls in flight finish before
+ *     cancelling them
+ * @param tls TLS or mutual TLS for the port; empty for plain text
+ * @param authTokenFile file of accepted bearer tokens; empty for no authentication
  */
 public record ServerConfig(
-        String host, int port, int maxBatch, int maxMessageBytes, Duration shutdownGrace) {
+        String host,
+        int port,
+        BatchPolicy batching,
+        CallLimits limits,
+        KeepaliveConfig keepalive,
+        Duration drainTimeout,
+        Optional<TlsConfig> tls,
+        Optional<Path> authTokenFile) {
 
     /** The default port of {@code tessera serve}. */
     public static final int DEFAULT_PORT = 50051;
@@ -22,7 +39,12 @@ public record ServerConfig(
     /** Validates every field. */
     public ServerConfig {
         Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(batching, "batching");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(keepalive, "keepalive");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(authTokenFile, "authTokenFile");
         if (host.isBlank()) {
             throw new IllegalArgumentException(
                     "host: expected an address such as 127.0.0.1, got \"\"");
@@ -30,35 +52,91 @@ public record ServerConfig(
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: expected 0..65535, got " + port);
         }
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch: expected ≥ 1, got " + maxBatch);
-        }
-        if (maxMessageBytes < 1024) {
-            throw new IllegalArgumentException(
-                    "maxMessageBytes: expected ≥ 1024, got " + maxMessageBytes);
-        }
-        if (shutdownGrace.isNegative()) {
-            throw new IllegalArgumentException("shutdownGrace: expected ≥ 0, got " + shutdownGrace);
+        if (drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("drainTimeout: expected ≥ 0, got " + drainTimeout);
         }
     }
 
-    /** 127.0.0.1:50051, batches up to 256, messages up to 64 MiB, 10 s to drain on shutdown. */
+    /**
+     * 127.0.0.1:50051, {@link BatchPolicy#defaults()}, {@link CallLimits#defaults()}, {@link
+     * KeepaliveConfig#defaults()}, 20 s to drain on shutdown, no TLS, no authentication.
+     */
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", DEFAULT_PORT, 256, 64 << 20, Duration.ofSeconds(10));
+        return new ServerConfig(
+                "127.0.0.1",
+                DEFAULT_PORT,
+                BatchPolicy.defaults(),
+                CallLimits.defaults(),
+                KeepaliveConfig.defaults(),
+                Duration.ofSeconds(20),
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    /** Most images or grids per request and per model run. */
+    public int maxBatch() {
+        return batching.maxBatch();
+    }
+
+    /** Largest request message accepted. */
+    public int maxMessageBytes() {
+        return limits.maxMessageBytes();
     }
 
     /** This configuration bound to another host. */
     public ServerConfig withHost(String newHost) {
-        return new ServerConfig(newHost, port, maxBatch, maxMessageBytes, shutdownGrace);
+        return new ServerConfig(
+                newHost, port, batching, limits, keepalive, drainTimeout, tls, authTokenFile);
     }
 
     /** This configuration on another port. */
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, maxBatch, maxMessageBytes, shutdownGrace);
+        return new ServerConfig(
+                host, newPort, batching, limits, keepalive, drainTimeout, tls, authTokenFile);
     }
 
-    /** This configuration with another batch limit. */
+    /** This configuration with another batch limit (and a queue at least that large). */
     public ServerConfig withMaxBatch(int newMaxBatch) {
-        return new ServerConfig(host, port, newMaxBatch, maxMessageBytes, shutdownGrace);
+        return withBatching(
+                new BatchPolicy(
+                        newMaxBatch,
+                        batching.maxDelay(),
+                        Math.max(newMaxBatch, batching.queueCapacity())));
+    }
+
+    /** This configuration with another batching policy. */
+    public ServerConfig withBatching(BatchPolicy newBatching) {
+        return new ServerConfig(
+                host, port, newBatching, limits, keepalive, drainTimeout, tls, authTokenFile);
+    }
+
+    /** This configuration with other call limits. */
+    public ServerConfig withLimits(CallLimits newLimits) {
+        return new ServerConfig(
+                host, port, batching, newLimits, keepalive, drainTimeout, tls, authTokenFile);
+    }
+
+    /** This configuration with other keepalive settings. */
+    public ServerConfig withKeepalive(KeepaliveConfig newKeepalive) {
+        return new ServerConfig(
+                host, port, batching, limits, newKeepalive, drainTimeout, tls, authTokenFile);
+    }
+
+    /** This configuration with another drain timeout. */
+    public ServerConfig withDrainTimeout(Duration newDrainTimeout) {
+        return new ServerConfig(
+                host, port, batching, limits, keepalive, newDrainTimeout, tls, authTokenFile);
+    }
+
+    /** This configuration with TLS (or without, for an empty optional). */
+    public ServerConfig withTls(Optional<TlsConfig> newTls) {
+        return new ServerConfig(
+                host, port, batching, limits, keepalive, drainTimeout, newTls, authTokenFile);
+    }
+
+    /** This configuration with bearer-token authentication from a file (or without). */
+    public ServerConfig withAuthTokenFile(Optional<Path> newAuthTokenFile) {
+        return new ServerConfig(
+                host, port, batching, limits, keepalive, drainTimeout, tls, newAuthTokenFile);
     }
 }

@@ -1,96 +1,247 @@
 package dev.tessera.runtime.server;
 
-import dev.tessera.api.v1.TokenizerServiceGrpc;
+import dev.tessera.runtime.server.metrics.MetricsRegistry;
+import dev.tessera.runtime.server.security.BearerTokenInterceptor;
 
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A running gRPC server for the models of a {@link ModelRegistry}: the tokenizer service, {@code
- * grpc.health.v1} (overall status {@code ""}, the service name and one entry per model name, all
- * {@code SERVING} once started) and server reflection.
+ * A running gRPC server for the models of a {@link ModelRegistry}: the tokenizer service with
+ * dynamic batching, {@code grpc.health.v1} (overall {@code ""}, the service name and one entry per
+ * model name; see {@link ModelHealth}) and server reflection; optionally TLS or mutual TLS and
+ * bearer-token authentication (health and reflection stay open), as {@link ServerConfig} says.
  *
- * <p>{@link #close()} shuts down gracefully: health turns {@code NOT_SERVING}, new calls are
- * refused, calls in flight get the configured grace period, then the rest are cancelled. The server
- * does not own the registry; close that afterwards.
+ * <p>{@link #listen} starts answering {@code UNAVAILABLE} and health {@code NOT_SERVING} until
+ * {@link #markServing()}, so a server can accept connections while it loads; {@link #start} is both
+ * in one step. {@link #close()} drains: health turns {@code NOT_SERVING}, new calls are refused,
+ * calls in flight (streams included) get the drain timeout to finish, then the rest are cancelled.
+ * Owns its gRPC server and threads; it does not own the registry: close that afterwards.
  */
 public final class TokenizerServer implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(TokenizerServer.class.getName());
+
     private final Server server;
-    private final HealthStatusManager health;
+    private final ModelHealth health;
     private final ServerConfig config;
     private final String address;
+    private final ExecutorService executor;
+    private final AtomicBoolean ready;
+    private final ServerMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private TokenizerServer(
-            Server server, HealthStatusManager health, ServerConfig config, String address) {
+            Server server,
+            ModelHealth health,
+            ServerConfig config,
+            String address,
+            ExecutorService executor,
+            AtomicBoolean ready,
+            ServerMetrics metrics) {
         this.server = server;
         this.health = health;
         this.config = config;
         this.address = address;
+        this.executor = executor;
+        this.ready = ready;
+        this.metrics = metrics;
     }
 
     /**
-     * Starts a Netty server on {@code config.host():config.port()}.
+     * Starts a serving Netty server on {@code config.host():config.port()} with metrics kept in a
+     * registry of its own.
      *
-     * @throws IOException if the address cannot be bound (in use, not local, no permission)
+     * @throws IOException if the address cannot be bound or a TLS or token file cannot be read
      */
     public static TokenizerServer start(ModelRegistry registry, ServerConfig config)
             throws IOException {
-        NettyServerBuilder builder =
-                NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-                        .maxInboundMessageSize(config.maxMessageBytes());
-        return start(builder, registry, config, null);
+        TokenizerServer server =
+                listen(registry, config, new ServerMetrics(new MetricsRegistry(), registry));
+        server.markServing();
+        return server;
     }
 
-    /** Starts a server on the in-process transport under {@code name}, for tests and embedding. */
+    /** Starts a serving server on the in-process transport under {@code name}, for tests. */
     public static TokenizerServer startInProcess(
             ModelRegistry registry, String name, ServerConfig config) throws IOException {
-        InProcessServerBuilder builder =
-                InProcessServerBuilder.forName(name)
-                        .maxInboundMessageSize(config.maxMessageBytes());
-        return start(builder, registry, config, "in-process:" + name);
+        TokenizerServer server =
+                listenInProcess(
+                        registry, name, config, new ServerMetrics(new MetricsRegistry(), registry));
+        server.markServing();
+        return server;
     }
 
-    private static TokenizerServer start(
+    /**
+     * Starts a Netty server that is not yet serving (see {@link #markServing()}).
+     *
+     * @throws IOException if the address cannot be bound or a TLS or token file cannot be read
+     */
+    public static TokenizerServer listen(
+            ModelRegistry registry, ServerConfig config, ServerMetrics metrics) throws IOException {
+        ServerCredentials credentials =
+                config.tls().isPresent()
+                        ? config.tls().get().credentials()
+                        : InsecureServerCredentials.create();
+        KeepaliveConfig keepalive = config.keepalive();
+        int perConnection = config.limits().maxCallsPerConnection();
+        NettyServerBuilder builder =
+                NettyServerBuilder.forAddress(
+                                new InetSocketAddress(config.host(), config.port()), credentials)
+                        .keepAliveTime(keepalive.time().toMillis(), TimeUnit.MILLISECONDS)
+                        .keepAliveTimeout(keepalive.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .permitKeepAliveTime(
+                                keepalive.permitTime().toMillis(), TimeUnit.MILLISECONDS)
+                        .permitKeepAliveWithoutCalls(true)
+                        .maxConcurrentCallsPerConnection(
+                                perConnection == 0 ? Integer.MAX_VALUE : perConnection);
+        warnIfTokensTravelInClear(config);
+        return build(builder, registry, config, metrics, null);
+    }
+
+    /** Starts an in-process server under {@code name} that is not yet serving. */
+    public static TokenizerServer listenInProcess(
+            ModelRegistry registry, String name, ServerConfig config, ServerMetrics metrics)
+            throws IOException {
+        return build(
+                InProcessServerBuilder.forName(name),
+                registry,
+                config,
+                metrics,
+                "in-process:" + name);
+    }
+
+    private static TokenizerServer build(
             ServerBuilder<?> builder,
             ModelRegistry registry,
             ServerConfig config,
+            ServerMetrics metrics,
             String inProcessAddress)
             throws IOException {
         Objects.requireNonNull(registry, "registry");
-        HealthStatusManager health = new HealthStatusManager();
-        Server server =
-                builder.addService(new TokenizerGrpcService(registry, config.maxBatch()))
-                        .addService(health.getHealthService())
-                        .addService(ProtoReflectionServiceV1.newInstance())
-                        .build()
-                        .start();
-        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-        health.setStatus(TokenizerServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-        for (String name : registry.names()) {
-            health.setStatus(name, ServingStatus.SERVING);
+        Objects.requireNonNull(metrics, "metrics");
+        ExecutorService executor = callExecutor();
+        HealthStatusManager healthManager = new HealthStatusManager();
+        ModelHealth health = new ModelHealth(healthManager, registry);
+        try {
+            AtomicBoolean ready = new AtomicBoolean();
+            ConcurrencyLimitInterceptor limiter =
+                    new ConcurrencyLimitInterceptor(config.limits().maxConcurrentCalls());
+            metrics.trackCallsInFlight(limiter::inFlight);
+            TokenizerGrpcService service =
+                    new TokenizerGrpcService(registry, config, metrics, executor, ready::get);
+            builder.executor(executor)
+                    .maxInboundMessageSize(config.maxMessageBytes())
+                    .addStreamTracerFactory(new CallTracker(metrics))
+                    .addService(
+                            ServerInterceptors.intercept(
+                                    RequestParsing.guard(service.bindService()), limiter))
+                    .addService(healthManager.getHealthService())
+                    .addService(ProtoReflectionServiceV1.newInstance());
+            if (config.authTokenFile().isPresent()) {
+                builder.intercept(BearerTokenInterceptor.fromFile(config.authTokenFile().get()));
+            }
+            Server server = builder.build().start();
+            String address =
+                    inProcessAddress != null
+                            ? inProcessAddress
+                            : hostForAddress(config.host()) + ":" + server.getPort();
+            return new TokenizerServer(server, health, config, address, executor, ready, metrics);
+        } catch (IOException | RuntimeException e) {
+            health.shutdown();
+            executor.shutdownNow();
+            throw e;
         }
-        String address =
-                inProcessAddress != null
-                        ? inProcessAddress
-                        : hostForAddress(config.host()) + ":" + server.getPort();
-        return new TokenizerServer(server, health, config, address);
+    }
+
+    /**
+     * Runs calls and answers on daemon threads, as many as there are calls. A task that arrives
+     * after shutdown (a transport's late notice that a cancelled call has closed, an answer that
+     * completes during shutdown) runs on the submitting thread instead of failing there, so that
+     * every call still releases its model and concurrency slot.
+     */
+    private static ExecutorService callExecutor() {
+        return new ThreadPoolExecutor(
+                0,
+                Integer.MAX_VALUE,
+                60,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                daemonThreads("tessera-call-"),
+                (task, pool) -> task.run());
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void warnIfTokensTravelInClear(ServerConfig config) {
+        if (config.authTokenFile().isEmpty() || config.tls().isPresent()) {
+            return;
+        }
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(config.host()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            LOG.log(
+                    Level.WARNING,
+                    StructuredLog.event("insecure_auth")
+                            .with("host", config.host())
+                            .with(
+                                    "message",
+                                    "bearer tokens travel in clear text without --tls-cert;"
+                                            + " anyone on the network can read them")
+                            .toString());
+        }
     }
 
     private static String hostForAddress(String host) {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /** Every model loaded: health turns {@code SERVING} and calls are answered. */
+    public void markServing() {
+        ready.set(true);
+        health.markServing();
+    }
+
+    /** A model version is loading (hot reload): its name is {@code NOT_SERVING} until it serves. */
+    public void modelLoading(String name) {
+        health.loading(name);
+    }
+
+    /** The metrics this server records. */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     /**
@@ -117,23 +268,39 @@ public final class TokenizerServer implements AutoCloseable {
         return server.isTerminated();
     }
 
-    /** Graceful shutdown, bounded by the configured grace period. Idempotent. */
-    @Override
-    public void close() {
+    /**
+     * Graceful shutdown: health {@code NOT_SERVING}, no new calls, calls in flight get the drain
+     * timeout, then the rest are cancelled. Idempotent.
+     *
+     * @return true if every call finished within the drain timeout
+     */
+    public boolean drain() {
         if (!closed.compareAndSet(false, true)) {
-            return;
+            return server.isTerminated();
         }
-        health.enterTerminalState();
+        health.shutdown();
         server.shutdown();
+        boolean drained = false;
         try {
-            if (!server.awaitTermination(
-                    config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+            drained =
+                    server.awaitTermination(
+                            config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (!drained) {
                 server.shutdownNow();
                 server.awaitTermination(1, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             server.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            executor.shutdown();
         }
+        return drained;
+    }
+
+    /** {@link #drain()}, ignoring whether every call finished in time. */
+    @Override
+    public void close() {
+        drain();
     }
 }

@@ -1,12 +1,16 @@
 package dev.tessera.runtime.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.api.v1.ModelRef;
 import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.TokenizerClosedException;
+import dev.tessera.runtime.testing.ToyImages;
 import dev.tessera.runtime.testing.ToyTokenizer;
 
 import org.junit.jupiter.api.Test;
@@ -100,5 +104,85 @@ class ModelRegistryTest {
                 assertTrue(e.getMessage().contains("registered twice"), e.getMessage());
             }
         }
+    }
+
+    @Test
+    void replacingAVersionKeepsTheOldOneOpenUntilItsCallsFinish() throws Exception {
+        try (ModelRegistry registry = new ModelRegistry()) {
+            Path dir = ToyTokenizer.gray("a", "1").writeTo(temp);
+            Tokenizer first = Tokenizer.open(dir);
+            registry.install(first);
+            ModelLease call = registry.acquire(ref("a", "1"));
+            Tokenizer second = Tokenizer.open(dir);
+            registry.install(second);
+            assertSame(second, registry.resolve(ref("a", "1")));
+            assertArrayEquals(ToyImages.QUADRANT_TOKENS, first.encode(quadrants()).ids());
+            call.close();
+            call.close(); // a lease releases once
+            assertThrows(TokenizerClosedException.class, () -> first.encode(quadrants()));
+            assertArrayEquals(ToyImages.QUADRANT_TOKENS, second.encode(quadrants()).ids());
+        }
+    }
+
+    @Test
+    void closeLetsCallsInFlightFinishThenClosesTheirModel() throws Exception {
+        ModelRegistry registry = new ModelRegistry();
+        Tokenizer t = Tokenizer.open(ToyTokenizer.gray("a", "1").writeTo(temp));
+        registry.register(t);
+        ModelLease call = registry.acquire(ref("", ""));
+        registry.close();
+        assertTrue(registry.names().isEmpty());
+        assertThrows(IllegalStateException.class, () -> registry.install(t));
+        assertArrayEquals(ToyImages.QUADRANT_TOKENS, t.encode(quadrants()).ids());
+        call.close();
+        assertThrows(TokenizerClosedException.class, () -> t.encode(quadrants()));
+    }
+
+    @Test
+    void namesThatCouldLeaveTheRepositoryAreInvalidRequests() throws Exception {
+        try (ModelRegistry registry = new ModelRegistry()) {
+            registry.register(Tokenizer.open(ToyTokenizer.gray("a", "1").writeTo(temp)));
+            for (String bad : List.of("..", "../a", "/etc/passwd", "a/b", "a\\b", ".a", "a\0")) {
+                InvalidInputException e =
+                        assertThrows(
+                                InvalidInputException.class, () -> registry.resolve(ref(bad, "")));
+                assertEquals("model.name", e.field(), bad);
+                assertTrue(
+                        e.getMessage().startsWith("model.name: expected a name of at most 128"),
+                        e.getMessage());
+                InvalidInputException v =
+                        assertThrows(
+                                InvalidInputException.class, () -> registry.resolve(ref("a", bad)));
+                assertEquals("model.version", v.field(), bad);
+            }
+            assertEquals(
+                    "model.name: expected a name of at most 128 characters without '/', '\\',"
+                        + " control characters or a leading dot, got \"../a\", which starts with a"
+                        + " dot",
+                    assertThrows(
+                                    InvalidInputException.class,
+                                    () -> registry.resolve(ref("../a", "")))
+                            .getMessage());
+            assertEquals("is 129 characters long, over 128", ModelNames.problem("x".repeat(129)));
+            assertEquals(null, ModelNames.problem("synthetic-shapes_v2.1+build ü"));
+        }
+    }
+
+    @Test
+    void aManifestNameThatCouldNotBeRequestedIsRefusedAtRegistration() throws Exception {
+        try (ModelRegistry registry = new ModelRegistry();
+                Tokenizer hidden =
+                        Tokenizer.open(ToyTokenizer.gray(".hidden", "1").writeTo(temp))) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> registry.register(hidden));
+            assertEquals(
+                    "model name \".hidden\" in tokenizer.json cannot be served: it starts with a"
+                            + " dot; re-export with a plain name",
+                    e.getMessage());
+        }
+    }
+
+    private static dev.tessera.runtime.ImageBatch quadrants() {
+        return ToyImages.grayBatch(ToyImages.quadrants());
     }
 }

@@ -132,7 +132,9 @@ class TokenizerServerTest {
         try (ModelRegistry registry = new ModelRegistry()) {
             registry.register(Tokenizer.open(ToyTokenizer.gray("toy", "1").writeTo(temp)));
             ServerConfig config =
-                    new ServerConfig("127.0.0.1", 0, 16, 1 << 20, Duration.ofMillis(200));
+                    ServerConfig.defaults()
+                            .withMaxBatch(16)
+                            .withDrainTimeout(Duration.ofMillis(200));
             TokenizerServer server =
                     TokenizerServer.startInProcess(registry, "closing-test", config);
             ManagedChannel channel = InProcessChannelBuilder.forName("closing-test").build();
@@ -224,7 +226,7 @@ class TokenizerServerTest {
                 assertEquals(Status.Code.INTERNAL, e.getStatus().getCode());
                 assertEquals(
                         "Encode failed inside the server (IllegalStateException); the server log"
-                            + " has the details",
+                                + " has the details",
                         e.getStatus().getDescription());
                 // Dark images stay below 16 under both codebooks, so the same model still answers.
                 assertArrayEquals(

@@ -35,11 +35,7 @@ final class ClosedLoopLoad {
 
         /** The latency at quantile {@code q} (0..1), in milliseconds. */
         double quantileMillis(double q) {
-            if (latenciesNanos.length == 0) {
-                return Double.NaN;
-            }
-            int i = (int) Math.ceil(q * latenciesNanos.length) - 1;
-            return latenciesNanos[Math.max(0, Math.min(i, latenciesNanos.length - 1))] / 1e6;
+            return Measurement.quantileMillis(latenciesNanos, q);
         }
     }
 

@@ -1,16 +1,13 @@
 package dev.tessera.runtime.bench;
 
-import com.google.protobuf.ByteString;
-
-import dev.tessera.api.v1.DType;
 import dev.tessera.api.v1.EncodeRequest;
 import dev.tessera.api.v1.ModelRef;
-import dev.tessera.api.v1.RawTensor;
 import dev.tessera.api.v1.TokenizerServiceGrpc;
 import dev.tessera.api.v1.TokenizerServiceGrpc.TokenizerServiceBlockingStub;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.Tokenizer;
 import dev.tessera.runtime.TokenizerOptions;
+import dev.tessera.runtime.WireTensors;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.ServerMetrics;
@@ -35,7 +32,7 @@ import java.util.regex.Pattern;
  * per {@code Encode} call over TCP to a server with dynamic batching, for N = 1, 16, 64 by default.
  * Reports calls (= images) per second, p50 and p99 latency, the mean batch size the batcher formed,
  * and the in-process library throughput at that batch size, so the serving overhead can be read
- * off.
+ * off; one Markdown table row per number of callers.
  *
  * <pre>
  * java -cp "tokenizer-runtime/target/tokenizer-runtime-*.jar:tokenizer-runtime/target/lib/*" \
@@ -103,9 +100,15 @@ public final class ServingBenchmark {
                 o.maxBatch(),
                 o.maxDelayMs(),
                 Runtime.getRuntime().availableProcessors());
-        System.out.println(
-                "callers  images/s   p50 ms   p99 ms  mean batch  library images/s at that batch"
-                        + "  ratio");
+        MarkdownTable table =
+                new MarkdownTable(
+                        "callers",
+                        "images/s",
+                        "p50 ms",
+                        "p99 ms",
+                        "mean batch",
+                        "library images/s at that batch",
+                        "ratio");
         List<EncodeRequest> requests = requests(tokenizer, 256);
         TokenizerServiceBlockingStub stub = TokenizerServiceGrpc.newBlockingStub(channel);
         for (int callers : o.callers()) {
@@ -124,18 +127,18 @@ public final class ServingBenchmark {
             double[] after = batchTotals(server);
             double meanBatch = (after[0] - before[0]) / Math.max(1, after[1] - before[1]);
             int batch = Math.max(1, (int) Math.round(meanBatch));
-            double library = libraryImagesPerSecond(tokenizer, batch, o.measureSeconds() / 2);
-            System.out.printf(
-                    Locale.ROOT,
-                    "%7d %9.0f %8.2f %8.2f %11.1f %31.0f %6.2f%n",
-                    callers,
-                    r.callsPerSecond(),
-                    r.quantileMillis(0.50),
-                    r.quantileMillis(0.99),
-                    meanBatch,
-                    library,
-                    r.callsPerSecond() / library);
+            double library = libraryImagesPerSecond(tokenizer, batch, o);
+            table.row(
+                    String.valueOf(callers),
+                    String.format(Locale.ROOT, "%.0f", r.callsPerSecond()),
+                    String.format(Locale.ROOT, "%.2f", r.quantileMillis(0.50)),
+                    String.format(Locale.ROOT, "%.2f", r.quantileMillis(0.99)),
+                    String.format(Locale.ROOT, "%.1f", meanBatch),
+                    String.format(Locale.ROOT, "%.0f", library),
+                    String.format(Locale.ROOT, "%.2f", r.callsPerSecond() / library));
         }
+        System.out.println();
+        System.out.print(table.render());
     }
 
     private static List<EncodeRequest> requests(Tokenizer t, int count) {
@@ -149,13 +152,13 @@ public final class ServingBenchmark {
                     EncodeRequest.newBuilder()
                             .setModel(model)
                             .setPixels(
-                                    RawTensor.newBuilder()
-                                            .setDtype(DType.DTYPE_UINT8)
-                                            .addShape(1)
-                                            .addShape(t.channels())
-                                            .addShape(t.imageHeight())
-                                            .addShape(t.imageWidth())
-                                            .setData(ByteString.copyFrom(pixels)))
+                                    WireTensors.rawPixels(
+                                            new ImageBatch(
+                                                    1,
+                                                    t.channels(),
+                                                    t.imageHeight(),
+                                                    t.imageWidth(),
+                                                    pixels)))
                             .build());
         }
         return requests;
@@ -175,22 +178,20 @@ public final class ServingBenchmark {
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
-    private static double libraryImagesPerSecond(Tokenizer t, int batch, double seconds) {
+    /**
+     * In-process encode throughput at {@code batch}: one window of half the serving window, after
+     * the same warm-up.
+     */
+    private static double libraryImagesPerSecond(Tokenizer t, int batch, Options o)
+            throws Exception {
         byte[] pixels = new byte[batch * t.channels() * t.imageHeight() * t.imageWidth()];
         new Random(11).nextBytes(pixels);
         ImageBatch images =
                 new ImageBatch(batch, t.channels(), t.imageHeight(), t.imageWidth(), pixels);
-        for (int i = 0; i < 20; i++) {
-            t.encode(images); // warm-up
-        }
-        long start = System.nanoTime();
-        long deadline = start + (long) (seconds * 1e9);
-        long runs = 0;
-        while (System.nanoTime() < deadline) {
-            t.encode(images);
-            runs++;
-        }
-        return runs * batch / ((System.nanoTime() - start) / 1e9);
+        return new MeasurementPlan(o.warmupSeconds(), o.measureSeconds() / 2, 1)
+                .measure(batch, () -> t.encode(images))
+                .imagesPerSecond()
+                .mean();
     }
 
     private static Options parse(String[] args) {

@@ -11,6 +11,7 @@ import dev.tessera.api.v1.TokenGrid;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.TokenBatch;
+import dev.tessera.runtime.WireTensors;
 
 import io.grpc.Status;
 
@@ -33,14 +34,7 @@ final class WireMessages {
     }
 
     static RawTensor rawPixels(ImageBatch images) {
-        RawTensor.Builder raw =
-                RawTensor.newBuilder()
-                        .setDtype(DType.DTYPE_UINT8)
-                        .setData(ByteString.copyFrom(images.pixels()));
-        for (long d : images.shape()) {
-            raw.addShape(d);
-        }
-        return raw.build();
+        return WireTensors.rawPixels(images);
     }
 
     static EncodedImages encodedImages(List<byte[]> files) {
@@ -52,14 +46,7 @@ final class WireMessages {
     }
 
     static TokenGrid tokenGrid(TokenBatch tokens) {
-        TokenGrid.Builder grid = TokenGrid.newBuilder();
-        for (long d : tokens.shape()) {
-            grid.addShape(d);
-        }
-        for (int id : tokens.ids()) {
-            grid.addIds(id);
-        }
-        return grid.build();
+        return WireTensors.tokenGrid(tokens);
     }
 
     /** The response's token grid, which must hold {@code count} grids. */

@@ -1,7 +1,5 @@
 package dev.tessera.runtime.server;
 
-import com.google.protobuf.ByteString;
-
 import dev.tessera.api.v1.DType;
 import dev.tessera.api.v1.EncodeRequest;
 import dev.tessera.api.v1.ModelRef;
@@ -12,6 +10,7 @@ import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.WireTensors;
 
 import java.math.BigInteger;
 import java.util.List;
@@ -46,25 +45,11 @@ final class ProtoConversions {
     }
 
     static TokenGrid tokenGrid(TokenBatch tokens) {
-        TokenGrid.Builder grid = TokenGrid.newBuilder();
-        for (long d : tokens.shape()) {
-            grid.addShape(d);
-        }
-        for (int id : tokens.ids()) {
-            grid.addIds(id);
-        }
-        return grid.build();
+        return WireTensors.tokenGrid(tokens);
     }
 
     static RawTensor rawPixels(ImageBatch images) {
-        RawTensor.Builder raw =
-                RawTensor.newBuilder()
-                        .setDtype(DType.DTYPE_UINT8)
-                        .setData(ByteString.copyFrom(images.pixels()));
-        for (long d : images.shape()) {
-            raw.addShape(d);
-        }
-        return raw.build();
+        return WireTensors.rawPixels(images);
     }
 
     /** The request's images as a batch of the model's shape. */

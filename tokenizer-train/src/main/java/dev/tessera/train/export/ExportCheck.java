@@ -46,7 +46,7 @@ public record ExportCheck(
     public String summary() {
         return String.format(
                 "encoder tokens %d/%d equal to the DJL model (%.2f%%), decoder max pixel difference"
-                    + " %d/255 over %d pixels (allowed %d)",
+                        + " %d/255 over %d pixels (allowed %d)",
                 matchingTokens,
                 totalTokens,
                 100.0 * matchingTokens / totalTokens,

@@ -16,14 +16,11 @@ import dev.tessera.train.model.ParameterSet;
 import dev.tessera.train.train.TrainedTokenizer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Writes a tokenizer directory (DESIGN.md section 2) from a trained model: ONNX encoder and
@@ -100,7 +97,7 @@ public final class TokenizerExporter {
             moveIntoPlace(staging, absolute);
             return check;
         } finally {
-            deleteRecursively(staging);
+            DirectoryTree.delete(staging);
         }
     }
 
@@ -175,7 +172,7 @@ public final class TokenizerExporter {
         }
         atomicMove(staging, target);
         if (old != null) {
-            deleteRecursively(old);
+            DirectoryTree.delete(old);
         }
     }
 
@@ -184,23 +181,6 @@ public final class TokenizerExporter {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder())
-                    .forEach(
-                            p -> {
-                                try {
-                                    Files.delete(p);
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e);
-                                }
-                            });
         }
     }
 }

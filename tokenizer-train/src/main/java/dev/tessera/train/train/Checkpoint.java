@@ -4,10 +4,10 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 
+import dev.tessera.train.export.DirectoryTree;
 import dev.tessera.train.model.FloatTensor;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -15,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +90,7 @@ public record Checkpoint(
         Files.createDirectories(dir);
         Path folder = dir.resolve("step-" + step);
         Path staging = dir.resolve(".step-" + step + ".tmp");
-        deleteTree(staging);
+        DirectoryTree.delete(staging);
         Files.createDirectories(staging);
         Map<String, FloatTensor> ordered = new LinkedHashMap<>();
         paramOrder.forEach(name -> ordered.put(name, params.get(name)));
@@ -109,7 +108,7 @@ public record Checkpoint(
                         history,
                         new java.util.TreeMap<>(settings));
         Files.writeString(staging.resolve(META), gson().toJson(meta), StandardCharsets.UTF_8);
-        deleteTree(folder);
+        DirectoryTree.delete(folder);
         Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);
         Path latestTmp = dir.resolve(LATEST + ".tmp");
         Files.writeString(latestTmp, folder.getFileName().toString(), StandardCharsets.UTF_8);
@@ -182,28 +181,9 @@ public record Checkpoint(
             for (Path p : entries.toList()) {
                 String n = p.getFileName().toString();
                 if (n.startsWith("step-") && !n.equals(keep)) {
-                    deleteTree(p);
+                    DirectoryTree.delete(p);
                 }
             }
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder())
-                    .forEach(
-                            p -> {
-                                try {
-                                    Files.delete(p);
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e);
-                                }
-                            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.tessera.api.v1.TokenizerServiceGrpc;
 import dev.tessera.api.v1.TokenizerServiceGrpc.TokenizerServiceBlockingStub;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
+import dev.tessera.runtime.WireTensors;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -146,7 +147,7 @@ public final class TokenizerClient implements AutoCloseable {
         EncodeRequest request =
                 EncodeRequest.newBuilder()
                         .setModel(WireMessages.modelRef(model, version))
-                        .setPixels(WireMessages.rawPixels(images))
+                        .setPixels(WireTensors.rawPixels(images))
                         .setRequestId(requestId())
                         .build();
         return encode(request, images.count());
@@ -194,7 +195,7 @@ public final class TokenizerClient implements AutoCloseable {
         DecodeRequest request =
                 DecodeRequest.newBuilder()
                         .setModel(WireMessages.modelRef(model, version))
-                        .setTokens(WireMessages.tokenGrid(tokens))
+                        .setTokens(WireTensors.tokenGrid(tokens))
                         .setRequestId(requestId())
                         .build();
         DecodeResponse response = caller.call("Decode", d -> stub.withDeadline(d).decode(request));

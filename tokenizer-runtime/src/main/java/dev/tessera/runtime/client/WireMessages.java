@@ -11,7 +11,6 @@ import dev.tessera.api.v1.TokenGrid;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.WireTensors;
 
 import io.grpc.Status;
 
@@ -33,20 +32,12 @@ final class WireMessages {
                 .build();
     }
 
-    static RawTensor rawPixels(ImageBatch images) {
-        return WireTensors.rawPixels(images);
-    }
-
     static EncodedImages encodedImages(List<byte[]> files) {
         EncodedImages.Builder encoded = EncodedImages.newBuilder();
         for (byte[] file : files) {
             encoded.addImages(EncodedImage.newBuilder().setData(ByteString.copyFrom(file)));
         }
         return encoded.build();
-    }
-
-    static TokenGrid tokenGrid(TokenBatch tokens) {
-        return WireTensors.tokenGrid(tokens);
     }
 
     /** The response's token grid, which must hold {@code count} grids. */

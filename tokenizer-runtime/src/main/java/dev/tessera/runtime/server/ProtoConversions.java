@@ -10,7 +10,6 @@ import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.Tokenizer;
-import dev.tessera.runtime.WireTensors;
 
 import java.math.BigInteger;
 import java.util.List;
@@ -42,14 +41,6 @@ final class ProtoConversions {
                 .setImageWidth(t.imageWidth())
                 .putAllMetrics(t.manifest().getMetricsMap())
                 .build();
-    }
-
-    static TokenGrid tokenGrid(TokenBatch tokens) {
-        return WireTensors.tokenGrid(tokens);
-    }
-
-    static RawTensor rawPixels(ImageBatch images) {
-        return WireTensors.rawPixels(images);
     }
 
     /** The request's images as a batch of the model's shape. */

@@ -13,6 +13,7 @@ import dev.tessera.api.v1.TokenizerServiceGrpc;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.WireTensors;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -141,7 +142,7 @@ public final class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerSe
                             .thenApplyAsync(
                                     tokens ->
                                             EncodeResponse.newBuilder()
-                                                    .setTokens(ProtoConversions.tokenGrid(tokens))
+                                                    .setTokens(WireTensors.tokenGrid(tokens))
                                                     .setModel(ProtoConversions.modelRef(t))
                                                     .setRequestId(request.getRequestId())
                                                     .build(),
@@ -161,7 +162,7 @@ public final class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerSe
                             .thenApplyAsync(
                                     images ->
                                             DecodeResponse.newBuilder()
-                                                    .setPixels(ProtoConversions.rawPixels(images))
+                                                    .setPixels(WireTensors.rawPixels(images))
                                                     .setModel(ProtoConversions.modelRef(t))
                                                     .setRequestId(request.getRequestId())
                                                     .build(),

@@ -4,6 +4,9 @@ import ai.djl.Device;
 
 import com.google.gson.GsonBuilder;
 
+import dev.tessera.api.v1.TokenizerManifest;
+import dev.tessera.api.v1.TrainingSummary;
+import dev.tessera.runtime.artifact.TokenizerDirectory;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.train.DeviceSelection;
 import dev.tessera.train.train.MatMulRate;
@@ -51,7 +54,7 @@ final class CompareCommand {
         Set<String> valued = new HashSet<>(TrainSettings.VALUED);
         valued.addAll(Set.of("quantizers", "seeds"));
         Set<String> switches = new HashSet<>(TrainSettings.SWITCHES);
-        switches.addAll(Set.of("verbose", "help"));
+        switches.addAll(Set.of("verbose", "help", "reuse"));
         Flags flags = TrainSettings.withConfigFile(Flags.parse(args, valued, switches));
         if (flags.has("help")) {
             out.print(TrainUsage.OTHERS);
@@ -71,7 +74,7 @@ final class CompareCommand {
         List<Run> runs = new ArrayList<>();
         for (String quantizer : quantizers) {
             for (long seed : seeds) {
-                runs.add(train(flags, quantizer.trim(), seed, root));
+                runs.add(train(flags, quantizer.trim(), seed, root, flags.has("reuse")));
             }
         }
         CompareTable table = new CompareTable(runs, matmul);
@@ -94,7 +97,8 @@ final class CompareCommand {
         return 0;
     }
 
-    private Run train(Flags base, String quantizer, long seed, Path root) throws IOException {
+    private Run train(Flags base, String quantizer, long seed, Path root, boolean reuse)
+            throws IOException {
         Path dir = root.resolve(quantizer + "-seed" + seed);
         Map<String, String> run = new LinkedHashMap<>();
         run.put("quantizer", quantizer);
@@ -108,6 +112,9 @@ final class CompareCommand {
                 Flags.of(run, TrainSettings.VALUED, TrainSettings.SWITCHES, "compare")
                         .over(withoutCompareFlags(base));
         TrainOptions options = TrainSettings.options(flags);
+        if (reuse && Files.exists(dir.resolve(TokenizerDirectory.MANIFEST))) {
+            return reused(options, quantizer, seed, dir);
+        }
         out.printf("%n== %s, seed %d ==%n", quantizer, seed);
         TrainingJob.Result result =
                 new TrainingJob(options, out::println, new ProgressBar(out, interactive)).run();
@@ -120,10 +127,52 @@ final class CompareCommand {
         return new Run(quantizer, seed, metrics, flops / options.training().batchSize());
     }
 
+    /**
+     * The numbers of a run a previous {@code compare} finished, read from its manifest, after
+     * checking that it was trained with this run's quantizer, seed and step budget.
+     */
+    private Run reused(TrainOptions options, String quantizer, long seed, Path dir)
+            throws IOException {
+        TokenizerManifest manifest = TokenizerDirectory.readManifest(dir);
+        TrainingSummary t = manifest.getTraining();
+        long steps = options.training().steps();
+        if (!manifest.getQuantizer().equals(options.quantizer().kind())
+                || t.getSeed() != seed
+                || (options.epochs() == 0 && t.getSteps() != steps)
+                || manifest.getCodebookSize() != options.quantizer().codebookSize()) {
+            throw new Flags.UsageException(
+                    "--reuse: "
+                            + dir
+                            + " holds a run with other settings ("
+                            + manifest.getQuantizer()
+                            + ", seed "
+                            + t.getSeed()
+                            + ", "
+                            + t.getSteps()
+                            + " steps, K="
+                            + manifest.getCodebookSize()
+                            + "); remove it or drop --reuse");
+        }
+        out.printf("== %s, seed %d: reusing %s ==%n", quantizer, seed, dir);
+        Map<String, Double> metrics = new LinkedHashMap<>(manifest.getMetricsMap());
+        metrics.put("images_per_second", metrics.get("train_images_per_second"));
+        Architecture arch =
+                options.architecture()
+                        .forImages(
+                                manifest.getInput().getChannels(),
+                                manifest.getInput().getHeight(),
+                                manifest.getInput().getWidth());
+        double flops =
+                StepCost.trainingStepFlops(
+                        arch, options.quantizer().codebookSize(), options.training().batchSize());
+        return new Run(quantizer, seed, metrics, flops / options.training().batchSize());
+    }
+
     private static Flags withoutCompareFlags(Flags base) {
         Map<String, String> kept = new LinkedHashMap<>(base.values());
         kept.remove("quantizers");
         kept.remove("seeds");
+        kept.remove("reuse");
         kept.remove("verbose");
         kept.remove("config");
         return Flags.of(kept, TrainSettings.VALUED, TrainSettings.SWITCHES, "compare");

@@ -46,7 +46,7 @@ final class TrainUsage {
                             + " 1)",
                     "GM-VQ:",
                     "  --beta B                weight of KL(aggregate posterior || uniform)"
-                            + " (default 0.1)",
+                            + " (default 0.01)",
                     "  --gamma G               weight of the expected squared distance to the codes"
                             + " (default 1.0)",
                     "  --tau0 T, --tau-min T   Gumbel-softmax temperature, annealed from tau0 to"
@@ -96,6 +96,8 @@ final class TrainUsage {
                     "other commands:",
                     "  tessera eval --model DIR --data PATH [--split test|train] [--json]",
                     "  tessera compare --data PATH --out DIR [--quantizers gmvq,vq,vq-ema,fsq]"
-                            + " [--seeds 1,2,3] [train options]",
+                            + " [--seeds 1,2,3] [--reuse] [train options]",
+                    "      --reuse: keep the runs a previous compare finished in DIR (same"
+                            + " quantizer, seed, budget)",
                     "");
 }

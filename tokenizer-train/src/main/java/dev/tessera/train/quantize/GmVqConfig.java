@@ -85,7 +85,7 @@ public record GmVqConfig(
 
     /** Defaults for a codebook of {@code codebookSize} codes of dimension {@code codeDim}. */
     public static GmVqConfig defaults(int codebookSize, int codeDim) {
-        return new GmVqConfig(codebookSize, codeDim, 0.0, 0.5, 1.0, 0.1, 0.1, 1.0, true);
+        return new GmVqConfig(codebookSize, codeDim, 0.0, 0.5, 1.0, 0.1, 0.01, 1.0, true);
     }
 
     @Override

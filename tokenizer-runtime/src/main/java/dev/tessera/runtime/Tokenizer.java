@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import dev.tessera.api.v1.ModelSummary;
 import dev.tessera.api.v1.TokenizerManifest;
 import dev.tessera.runtime.artifact.NpyMatrix;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
@@ -23,6 +24,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 
 /**
  * A discrete image tokenizer loaded from a tokenizer directory: encodes uint8 images into token
@@ -127,11 +129,30 @@ public final class Tokenizer implements AutoCloseable {
     public TokenBatch encode(ImageBatch images) {
         Objects.requireNonNull(images, "images");
         checkImageShape(images);
+        long[] shape = {images.count(), gridHeight(), gridWidth()};
+        return runEncoder(
+                images,
+                manifest.getTensors().getEncoderOutput(),
+                shape,
+                out -> {
+                    IntBuffer buf = out.getIntBuffer();
+                    int[] ids = new int[buf.remaining()];
+                    buf.get(ids);
+                    checkEncoderIds(ids);
+                    return new TokenBatch(images.count(), gridHeight(), gridWidth(), ids);
+                });
+    }
+
+    /**
+     * Runs the encoder on {@code images} for one of its outputs, checks that output's shape and
+     * reads it with {@code read} while the result is open.
+     */
+    private <T> T runEncoder(
+            ImageBatch images, String outName, long[] shape, Function<OnnxTensor, T> read) {
         ByteBuffer input =
                 ByteBuffer.allocateDirect(images.pixels().length).order(ByteOrder.nativeOrder());
         input.put(images.pixels()).rewind();
         String inName = manifest.getTensors().getEncoderInput();
-        String outName = manifest.getTensors().getEncoderOutput();
         lock.readLock().lock();
         try {
             ensureOpen();
@@ -140,23 +161,15 @@ public final class Tokenizer implements AutoCloseable {
                                     env, input, images.shape(), OnnxJavaType.UINT8);
                     OrtSession.Result result =
                             sessions.encoder().run(Map.of(inName, tensor), Set.of(outName))) {
-                OnnxTensor out =
-                        output(
-                                result,
-                                outName,
-                                TokenizerDirectory.ENCODER,
-                                new long[] {images.count(), gridHeight(), gridWidth()});
-                IntBuffer buf = out.getIntBuffer();
-                int[] ids = new int[buf.remaining()];
-                buf.get(ids);
-                checkEncoderIds(ids);
-                return new TokenBatch(images.count(), gridHeight(), gridWidth(), ids);
+                return read.apply(output(result, outName, TokenizerDirectory.ENCODER, shape));
             } catch (OrtException e) {
                 throw new IllegalStateException(
                         TokenizerDirectory.ENCODER
                                 + " failed on a batch of "
                                 + images.count()
-                                + ": "
+                                + " ("
+                                + outName
+                                + "): "
                                 + e.getMessage(),
                         e);
             }
@@ -192,37 +205,18 @@ public final class Tokenizer implements AutoCloseable {
                             + " this version of Tessera");
         }
         checkImageShape(images);
-        ByteBuffer input =
-                ByteBuffer.allocateDirect(images.pixels().length).order(ByteOrder.nativeOrder());
-        input.put(images.pixels()).rewind();
-        String inName = manifest.getTensors().getEncoderInput();
-        String outName = manifest.getTensors().getEncoderLatents();
-        lock.readLock().lock();
-        try {
-            ensureOpen();
-            try (OnnxTensor tensor =
-                            OnnxTensor.createTensor(
-                                    env, input, images.shape(), OnnxJavaType.UINT8);
-                    OrtSession.Result result =
-                            sessions.encoder().run(Map.of(inName, tensor), Set.of(outName))) {
-                OnnxTensor out =
-                        output(
-                                result,
-                                outName,
-                                TokenizerDirectory.ENCODER,
-                                new long[] {images.count(), gridHeight(), gridWidth(), codeDim()});
-                FloatBuffer buf = out.getFloatBuffer();
-                float[] values = new float[buf.remaining()];
-                buf.get(values);
-                return new LatentBatch(
-                        images.count(), gridHeight(), gridWidth(), codeDim(), values);
-            } catch (OrtException e) {
-                throw new IllegalStateException(
-                        TokenizerDirectory.ENCODER + " failed on latents: " + e.getMessage(), e);
-            }
-        } finally {
-            lock.readLock().unlock();
-        }
+        long[] shape = {images.count(), gridHeight(), gridWidth(), codeDim()};
+        return runEncoder(
+                images,
+                manifest.getTensors().getEncoderLatents(),
+                shape,
+                out -> {
+                    FloatBuffer buf = out.getFloatBuffer();
+                    float[] values = new float[buf.remaining()];
+                    buf.get(values);
+                    return new LatentBatch(
+                            images.count(), gridHeight(), gridWidth(), codeDim(), values);
+                });
     }
 
     private void checkImageShape(ImageBatch images) {
@@ -355,6 +349,26 @@ public final class Tokenizer implements AutoCloseable {
         if (closed) {
             throw new TokenizerClosedException(name() + ":" + version());
         }
+    }
+
+    /**
+     * The model as the gRPC API summarises it ({@code ListModels}, {@code GetModel}): name,
+     * version, quantizer, K, L, grid, input shape and the manifest's metrics.
+     */
+    public ModelSummary summary() {
+        return ModelSummary.newBuilder()
+                .setName(name())
+                .setVersion(version())
+                .setQuantizer(manifest.getQuantizer())
+                .setCodebookSize(codebookSize())
+                .setCodeDim(codeDim())
+                .setGridHeight(gridHeight())
+                .setGridWidth(gridWidth())
+                .setChannels(channels())
+                .setImageHeight(imageHeight())
+                .setImageWidth(imageWidth())
+                .putAllMetrics(manifest.getMetricsMap())
+                .build();
     }
 
     /** The manifest read from {@code tokenizer.json}. */

@@ -34,19 +34,7 @@ final class LocalEndpoint implements TokenizerEndpoint {
 
     @Override
     public ModelSummary model() {
-        Tokenizer t = tokenizer;
-        return ModelSummary.newBuilder()
-                .setName(t.name())
-                .setVersion(t.version())
-                .setQuantizer(t.manifest().getQuantizer())
-                .setCodebookSize(t.codebookSize())
-                .setCodeDim(t.codeDim())
-                .setGridHeight(t.gridHeight())
-                .setGridWidth(t.gridWidth())
-                .setChannels(t.channels())
-                .setImageHeight(t.imageHeight())
-                .setImageWidth(t.imageWidth())
-                .build();
+        return tokenizer.summary();
     }
 
     @Override

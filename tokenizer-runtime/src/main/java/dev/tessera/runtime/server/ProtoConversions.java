@@ -3,7 +3,6 @@ package dev.tessera.runtime.server;
 import dev.tessera.api.v1.DType;
 import dev.tessera.api.v1.EncodeRequest;
 import dev.tessera.api.v1.ModelRef;
-import dev.tessera.api.v1.ModelSummary;
 import dev.tessera.api.v1.RawTensor;
 import dev.tessera.api.v1.TokenGrid;
 import dev.tessera.runtime.ImageBatch;
@@ -25,22 +24,6 @@ final class ProtoConversions {
 
     static ModelRef modelRef(Tokenizer t) {
         return ModelRef.newBuilder().setName(t.name()).setVersion(t.version()).build();
-    }
-
-    static ModelSummary summary(Tokenizer t) {
-        return ModelSummary.newBuilder()
-                .setName(t.name())
-                .setVersion(t.version())
-                .setQuantizer(t.manifest().getQuantizer())
-                .setCodebookSize(t.codebookSize())
-                .setCodeDim(t.codeDim())
-                .setGridHeight(t.gridHeight())
-                .setGridWidth(t.gridWidth())
-                .setChannels(t.channels())
-                .setImageHeight(t.imageHeight())
-                .setImageWidth(t.imageWidth())
-                .putAllMetrics(t.manifest().getMetricsMap())
-                .build();
     }
 
     /** The request's images as a batch of the model's shape. */

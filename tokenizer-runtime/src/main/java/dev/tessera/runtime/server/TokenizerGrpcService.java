@@ -109,7 +109,7 @@ public final class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerSe
                 () -> {
                     checkReady();
                     ListModelsResponse.Builder list = ListModelsResponse.newBuilder();
-                    registry.all().forEach(t -> list.addModels(ProtoConversions.summary(t)));
+                    registry.all().forEach(t -> list.addModels(t.summary()));
                     return CompletableFuture.completedFuture(list.build());
                 });
     }
@@ -125,7 +125,7 @@ public final class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerSe
                     CallInfo.current().model(t.name(), t.version());
                     return CompletableFuture.completedFuture(
                             GetModelResponse.newBuilder()
-                                    .setSummary(ProtoConversions.summary(t))
+                                    .setSummary(t.summary())
                                     .setManifest(t.manifest())
                                     .build());
                 });

@@ -3,7 +3,6 @@ package dev.tessera.runtime.artifact;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,9 +20,6 @@ import java.util.regex.Pattern;
  */
 public record NpyMatrix(int rows, int cols, float[] values) {
 
-    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final int PREAMBLE_V1 = MAGIC.length + 2 + 2;
-    private static final int ALIGNMENT = 64;
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE =
@@ -60,14 +56,7 @@ public record NpyMatrix(int rows, int cols, float[] values) {
     public byte[] header() {
         String dict =
                 "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
-        int unpadded = PREAMBLE_V1 + dict.length() + 1;
-        int padding = (ALIGNMENT - unpadded % ALIGNMENT) % ALIGNMENT;
-        String text = dict + " ".repeat(padding) + "\n";
-        ByteBuffer buf =
-                ByteBuffer.allocate(PREAMBLE_V1 + text.length()).order(ByteOrder.LITTLE_ENDIAN);
-        buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) text.length());
-        buf.put(text.getBytes(StandardCharsets.US_ASCII));
-        return buf.array();
+        return NpyPreamble.write(dict);
     }
 
     /** The whole {@code .npy} file: header then little-endian float32 values. */
@@ -104,26 +93,8 @@ public record NpyMatrix(int rows, int cols, float[] values) {
      */
     public static NpyMatrix fromBytes(byte[] bytes) {
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < PREAMBLE_V1
-                || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
-            throw new IllegalArgumentException("not an .npy file (magic \\x93NUMPY missing)");
-        }
-        int major = bytes[6];
-        buf.position(8);
-        long headerLength =
-                switch (major) {
-                    case 1 -> Short.toUnsignedInt(buf.getShort());
-                    case 2, 3 -> Integer.toUnsignedLong(buf.getInt());
-                    default ->
-                            throw new IllegalArgumentException(
-                                    "unsupported .npy format version " + major);
-                };
-        int dataStart = buf.position() + (int) headerLength;
-        if (headerLength > bytes.length || dataStart > bytes.length) {
-            throw new IllegalArgumentException("truncated .npy header");
-        }
-        String dict =
-                new String(bytes, buf.position(), (int) headerLength, StandardCharsets.ISO_8859_1);
+        String dict = NpyPreamble.readHeader(buf);
+        int dataStart = buf.position();
         String descr = find(DESCR, dict, "descr").group(1);
         if (!descr.equals("<f4")) {
             throw new IllegalArgumentException(

@@ -2,10 +2,10 @@ package dev.tessera.runtime.cli;
 
 import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.TokenBatch;
+import dev.tessera.runtime.artifact.NpyPreamble;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,9 +17,6 @@ import java.util.regex.Pattern;
  */
 final class NpyTokens {
 
-    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final int PREAMBLE_V1 = MAGIC.length + 2 + 2;
-    private static final int ALIGNMENT = 64;
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([iu])(\\d)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
@@ -35,14 +32,11 @@ final class NpyTokens {
                         + ", "
                         + tokens.width()
                         + "), }";
-        int unpadded = PREAMBLE_V1 + dict.length() + 1;
-        int padding = (ALIGNMENT - unpadded % ALIGNMENT) % ALIGNMENT;
-        String header = dict + " ".repeat(padding) + "\n";
+        byte[] header = NpyPreamble.write(dict);
         ByteBuffer buf =
-                ByteBuffer.allocate(PREAMBLE_V1 + header.length() + tokens.ids().length * 4)
+                ByteBuffer.allocate(header.length + tokens.ids().length * Integer.BYTES)
                         .order(ByteOrder.LITTLE_ENDIAN);
-        buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
-        buf.put(header.getBytes(StandardCharsets.US_ASCII));
+        buf.put(header);
         buf.asIntBuffer().put(tokens.ids());
         return buf.array();
     }
@@ -52,7 +46,7 @@ final class NpyTokens {
      */
     static TokenBatch fromBytes(byte[] bytes) {
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        String dict = header(buf);
+        String dict = NpyPreamble.readHeader(buf);
         Dtype dtype = Dtype.of(dict);
         Matcher fortran = FORTRAN.matcher(dict);
         if (fortran.find() && fortran.group(1).equals("True")) {
@@ -79,32 +73,6 @@ final class NpyTokens {
         } catch (InvalidInputException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-    }
-
-    /** The header's dict text; leaves {@code buf} at the first data byte. */
-    private static String header(ByteBuffer buf) {
-        byte[] bytes = buf.array();
-        if (bytes.length < PREAMBLE_V1
-                || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
-            throw new IllegalArgumentException("not an .npy file (magic \\x93NUMPY missing)");
-        }
-        int major = bytes[6];
-        buf.position(8);
-        long headerLength =
-                switch (major) {
-                    case 1 -> Short.toUnsignedInt(buf.getShort());
-                    case 2, 3 -> Integer.toUnsignedLong(buf.getInt());
-                    default ->
-                            throw new IllegalArgumentException(
-                                    "unsupported .npy format version " + major);
-                };
-        if (buf.position() + headerLength > bytes.length) {
-            throw new IllegalArgumentException("truncated .npy header");
-        }
-        String dict =
-                new String(bytes, buf.position(), (int) headerLength, StandardCharsets.ISO_8859_1);
-        buf.position(buf.position() + (int) headerLength);
-        return dict;
     }
 
     /** An integer element type: signed or not, 1, 2, 4 or 8 bytes, little-endian. */

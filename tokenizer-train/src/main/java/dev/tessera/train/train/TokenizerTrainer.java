@@ -293,7 +293,11 @@ public final class TokenizerTrainer {
                 devices.size() == 1 ? devices.get(0).toString() : devices.toString());
     }
 
-    /** What one step gives back to the loop, copied off the device. */
+    /**
+     * What a step, or one shard of it, gives back, copied off the device: mean loss and
+     * reconstruction error, the codes, and the encoder outputs when the quantizer needs them after
+     * the step (else null).
+     */
     private record StepResult(double loss, double mse, int[] tokens, float[] rows) {}
 
     private StepResult step(
@@ -322,7 +326,7 @@ public final class TokenizerTrainer {
                     ParameterSet replica = i == 0 ? params : params.replicate(shardManager);
                     replicas.add(replica);
                     ImageBatch shard = batch.slice(i * shardSize, (i + 1) * shardSize);
-                    ShardResult r =
+                    StepResult r =
                             forwardBackward(
                                     collector,
                                     replica,
@@ -346,10 +350,7 @@ public final class TokenizerTrainer {
         }
     }
 
-    /** One shard's losses and codes, copied off its device. */
-    private record ShardResult(double loss, double mse, int[] tokens, float[] rows) {}
-
-    private ShardResult forwardBackward(
+    private StepResult forwardBackward(
             GradientCollector collector,
             ParameterSet params,
             NDManager manager,
@@ -376,7 +377,7 @@ public final class TokenizerTrainer {
                 quantizer.updatesAfterStep()
                         ? Codebook.flattenPositions(zHat).stopGradient().toFloatArray()
                         : null;
-        return new ShardResult(values[0], values[1], tokens, rows);
+        return new StepResult(values[0], values[1], tokens, rows);
     }
 
     private static void addGradients(ParameterSet params, ParameterSet replica) {

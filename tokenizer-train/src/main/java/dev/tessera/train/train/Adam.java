@@ -56,6 +56,17 @@ public final class Adam {
      * gradients (DJL's PyTorch engine accumulates them across backward passes).
      */
     public void update(ParameterSet params, NDManager scratch) {
+        update(params, scratch, learningRate);
+    }
+
+    /**
+     * {@link #update(ParameterSet, NDManager)} at {@code rate} instead of the constructor's
+     * learning rate: the value of a schedule (warm-up, decay) at this step.
+     */
+    public void update(ParameterSet params, NDManager scratch, double rate) {
+        if (!(rate >= 0)) {
+            throw new IllegalArgumentException("learning rate must not be negative, got " + rate);
+        }
         step++;
         float correction1 = (float) (1 - Math.pow(beta1, step));
         float correction2 = (float) (1 - Math.pow(beta2, step));
@@ -73,7 +84,7 @@ public final class Adam {
             NDArray update =
                     m[0].div(correction1)
                             .div(m[1].div(correction2).sqrt().add((float) epsilon))
-                            .mul((float) learningRate);
+                            .mul((float) rate);
             // In-place on a detached view: changes the values without recording an autograd
             // operation.
             param.stopGradient().subi(update);

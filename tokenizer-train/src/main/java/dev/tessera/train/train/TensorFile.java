@@ -17,13 +17,13 @@ import java.util.Map;
  * Named float tensors in one binary file: magic, count, then per tensor its name, rank, dimensions
  * and values, big-endian. Exact: a checkpoint restores the very bits it saved.
  */
-final class TensorFile {
+public final class TensorFile {
 
     private static final int MAGIC = 0x54534b31; // "TSK1"
 
     private TensorFile() {}
 
-    static void write(Path file, Map<String, FloatTensor> tensors) throws IOException {
+    public static void write(Path file, Map<String, FloatTensor> tensors) throws IOException {
         try (DataOutputStream out =
                 new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             out.writeInt(MAGIC);
@@ -42,7 +42,7 @@ final class TensorFile {
         }
     }
 
-    static Map<String, FloatTensor> read(Path file) throws IOException {
+    public static Map<String, FloatTensor> read(Path file) throws IOException {
         try (DataInputStream in =
                 new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             if (in.readInt() != MAGIC) {

@@ -39,9 +39,9 @@ public final class Generate {
         GenerationResult.Distances f = result.frechet();
         GenerationResult.Likelihoods nll = result.nll();
         out.printf(
-                "Frechet distance to the %s test images (%d samples each, 64 principal"
-                        + " components):%n",
-                "held-out", f.samples());
+                "Frechet distance to the test images in their first 64 principal components"
+                        + " (%d samples from each prior):%n",
+                f.samples());
         out.printf("  transformer prior        %8.3f%n", f.transformer());
         out.printf("  independent-position     %8.3f%n", f.independent());
         out.printf("  reconstructions (floor)  %8.3f%n", f.reconstruction());

@@ -30,6 +30,9 @@ public final class GenerationPipeline {
     private static final long INDEPENDENT_STREAM = 0x1DE9;
     private static final int FRECHET_BATCH = 500;
 
+    /** Enough for an overfitting check; all 60,000 MNIST grids would take minutes on a CPU. */
+    private static final int TRAIN_NLL_GRIDS = 2000;
+
     private final GenerateOptions options;
     private final Consumer<String> log;
     private final Map<String, Double> seconds = new LinkedHashMap<>();
@@ -51,11 +54,15 @@ public final class GenerationPipeline {
             TokenGrids test = TokenGrids.encode(splits.test(), codec, options.testLimit(), log);
             phase("tokenize");
             GridShape shape = shape(codec, train);
-            try (TransformerPrior prior = obtainPrior(shape, train, device)) {
+            PositionPrior independent =
+                    new PositionPrior(shape.codebookSize(), shape.height(), shape.width())
+                            .add(train.tokens());
+            try (TransformerPrior prior = obtainPrior(shape, device)) {
                 PriorTrainer.Run training =
                         options.priorDir() == null ? trainPrior(prior, train) : null;
-                GenerationResult.Likelihoods nll = likelihoods(prior, train, test);
-                return sampleAndCompare(prior, codec, splits, train, test, training, nll);
+                GenerationResult.Likelihoods nll = likelihoods(prior, independent, train, test);
+                return sampleAndCompare(
+                        prior, independent, codec, splits, train, test, training, nll);
             }
         }
     }
@@ -86,8 +93,7 @@ public final class GenerationPipeline {
         return new GridShape(codec.codebookSize(), codec.gridHeight(), codec.gridWidth(), classes);
     }
 
-    private TransformerPrior obtainPrior(GridShape shape, TokenGrids train, Device device)
-            throws IOException {
+    private TransformerPrior obtainPrior(GridShape shape, Device device) throws IOException {
         if (options.priorDir() == null) {
             return TransformerPrior.create(shape, options.prior(), device);
         }
@@ -135,12 +141,11 @@ public final class GenerationPipeline {
     }
 
     private GenerationResult.Likelihoods likelihoods(
-            TransformerPrior prior, TokenGrids train, TokenGrids test) {
+            TransformerPrior prior, PositionPrior independent, TokenGrids train, TokenGrids test) {
         int k = prior.shape().codebookSize();
-        PositionPrior independent = independentPrior(prior.shape(), train);
         GenerationResult.Likelihoods nll =
                 new GenerationResult.Likelihoods(
-                        PriorEvaluation.nllPerToken(prior, train.first(test.count()), true),
+                        PriorEvaluation.nllPerToken(prior, train.first(TRAIN_NLL_GRIDS), true),
                         PriorEvaluation.nllPerToken(prior, test, true),
                         prior.shape().conditional()
                                 ? PriorEvaluation.nllPerToken(prior, test, false)
@@ -152,6 +157,7 @@ public final class GenerationPipeline {
 
     private GenerationResult sampleAndCompare(
             TransformerPrior prior,
+            PositionPrior independentPrior,
             TokenCodec codec,
             DataSplits splits,
             TokenGrids train,
@@ -164,8 +170,8 @@ public final class GenerationPipeline {
         log.accept("sampling " + n + " grids from the transformer and the independent prior");
         TokenBatch transformer = new GridSampler(prior, options.sampling()).sample(labels);
         TokenBatch independent =
-                independentPrior(prior.shape(), train)
-                        .sample(n, Seeds.mix(options.sampling().seed(), INDEPENDENT_STREAM, 0));
+                independentPrior.sample(
+                        n, Seeds.mix(options.sampling().seed(), INDEPENDENT_STREAM, 0));
         phase("sample");
         ImageBatch transformerImages = codec.decode(transformer);
         ImageBatch independentImages = codec.decode(independent);
@@ -185,6 +191,7 @@ public final class GenerationPipeline {
         phase("png");
         return new GenerationResult(
                 prior.shape(),
+                prior.config(),
                 prior.parameterCount(),
                 training,
                 nll,
@@ -193,11 +200,6 @@ public final class GenerationPipeline {
                 labels,
                 transformerImages,
                 seconds);
-    }
-
-    private static PositionPrior independentPrior(GridShape shape, TokenGrids train) {
-        return new PositionPrior(shape.codebookSize(), shape.height(), shape.width())
-                .add(train.tokens());
     }
 
     /**

@@ -33,7 +33,7 @@ final class GenerationReport {
         json.put("independent_test_bits_per_image", bitsPerImage(nll.independentTest(), r.shape()));
         json.put("parameters", r.parameterCount());
         json.put("grid", r.shape());
-        json.put("prior", options.prior());
+        json.put("prior", r.prior());
         json.put("class_conditional", r.shape().conditional());
         json.put("sampling", options.sampling());
         json.put(
@@ -48,6 +48,11 @@ final class GenerationReport {
             json.put("steps_per_second", r.training().stepsPerSecond());
             json.put("first_window_loss", r.training().firstLoss());
             json.put("last_window_loss", r.training().lastLoss());
+            json.put(
+                    "loss_curve",
+                    r.training().curve().stream()
+                            .map(p -> new double[] {p.step(), p.loss()})
+                            .toList());
         }
         json.put("seconds", r.seconds());
         return json;

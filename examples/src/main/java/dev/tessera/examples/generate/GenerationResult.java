@@ -9,6 +9,7 @@ import java.util.Map;
  * What a generation run measured and made.
  *
  * @param shape the grids the prior models
+ * @param prior the prior's size and training settings (those it was trained with when loaded)
  * @param parameterCount trained values of the prior
  * @param training the training run; null when a saved prior was sampled
  * @param nll likelihoods of the token grids, in nats per token
@@ -20,6 +21,7 @@ import java.util.Map;
  */
 public record GenerationResult(
         GridShape shape,
+        PriorConfig prior,
         long parameterCount,
         PriorTrainer.Run training,
         Likelihoods nll,
@@ -42,7 +44,8 @@ public record GenerationResult(
     /**
      * Mean negative log-likelihoods, nats per token.
      *
-     * @param train the prior on (up to as many as the test split) training grids, with labels
+     * @param train the prior on the first training grids (at most 2,000), with labels: with {@code
+     *     test}, a check for overfitting
      * @param test the prior on the test grids, with labels when class-conditional
      * @param testUnconditional a class-conditional prior on the test grids given the unconditional
      *     start token: an estimate of −log p(grid) comparable with {@code independentTest}; NaN for

@@ -9,6 +9,7 @@ import dev.tessera.train.train.Adam;
 import dev.tessera.train.train.Seeds;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -67,9 +68,10 @@ public final class PriorTrainer {
         List<LossPoint> curve = new ArrayList<>();
         double windowLoss = 0;
         int windowSteps = 0;
+        BatchOrder batches = new BatchOrder(prior, data);
         long start = System.nanoTime();
         for (int step = 1; step <= config.steps(); step++) {
-            double loss = step(prior, adam, batch(prior, data, step), config.learningRateAt(step));
+            double loss = step(prior, adam, batches.batch(step), config.learningRateAt(step));
             if (!Double.isFinite(loss)) {
                 throw new IllegalStateException(
                         "training diverged at step " + step + " (loss " + loss + "); lower --lr");
@@ -106,37 +108,57 @@ public final class PriorTrainer {
         }
     }
 
-    /** The grids of {@code step}: the next slice of this epoch's permutation. */
-    static SequenceBatch batch(TransformerPrior prior, TokenGrids data, int step) {
-        PriorConfig config = prior.config();
-        int size = Math.min(config.batchSize(), data.count());
-        int perEpoch = data.count() / size;
-        int epoch = (step - 1) / perEpoch;
-        int slot = (step - 1) % perEpoch;
-        int[] order = permutation(data.count(), Seeds.mix(config.seed(), ORDER_STREAM, epoch));
-        int[] indices = java.util.Arrays.copyOfRange(order, slot * size, (slot + 1) * size);
-        SplittableRandom labels =
-                new SplittableRandom(Seeds.mix(config.seed(), LABEL_STREAM, step));
-        boolean[] keep = new boolean[size];
-        for (int i = 0; i < size; i++) {
-            keep[i] = labels.nextDouble() >= config.labelDropout();
-        }
-        return SequenceBatch.of(data, prior.shape(), indices, keep);
-    }
+    /**
+     * The grids of each step: consecutive slices of a seeded permutation of the grids, a new one
+     * every epoch (a last, incomplete slice is skipped), and a seeded label dropout per step.
+     */
+    static final class BatchOrder {
+        private final TransformerPrior prior;
+        private final TokenGrids data;
+        private final int size;
+        private final int perEpoch;
+        private int epoch = -1;
+        private int[] order;
 
-    private static int[] permutation(int n, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
+        BatchOrder(TransformerPrior prior, TokenGrids data) {
+            this.prior = prior;
+            this.data = data;
+            this.size = Math.min(prior.config().batchSize(), data.count());
+            this.perEpoch = data.count() / size;
         }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
+
+        SequenceBatch batch(int step) {
+            PriorConfig config = prior.config();
+            int stepEpoch = (step - 1) / perEpoch;
+            if (stepEpoch != epoch) {
+                epoch = stepEpoch;
+                order = permutation(data.count(), Seeds.mix(config.seed(), ORDER_STREAM, epoch));
+            }
+            int slot = (step - 1) % perEpoch;
+            int[] indices = Arrays.copyOfRange(order, slot * size, (slot + 1) * size);
+            SplittableRandom labels =
+                    new SplittableRandom(Seeds.mix(config.seed(), LABEL_STREAM, step));
+            boolean[] keep = new boolean[size];
+            for (int i = 0; i < size; i++) {
+                keep[i] = labels.nextDouble() >= config.labelDropout();
+            }
+            return SequenceBatch.of(data, prior.shape(), indices, keep);
         }
-        return order;
+
+        private static int[] permutation(int n, long seed) {
+            SplittableRandom random = new SplittableRandom(seed);
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            for (int i = n - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            return order;
+        }
     }
 
     private void progress(int step, PriorConfig config, double loss, long start) {

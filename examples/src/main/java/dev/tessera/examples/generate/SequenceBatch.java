@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.Arrays;
+
 /**
  * Grids in the form a prior reads them: one start token per grid, the inputs (the first h·w − 1
  * codes) and the targets (all h·w codes: input position i predicts code i).
@@ -45,7 +47,7 @@ record SequenceBatch(int[] starts, int[] codes, int count, int positions) {
     /** The same grids, every start token replaced by {@code start}. */
     SequenceBatch withStart(int start) {
         int[] same = new int[count];
-        java.util.Arrays.fill(same, start);
+        Arrays.fill(same, start);
         return new SequenceBatch(same, codes, count, positions);
     }
 

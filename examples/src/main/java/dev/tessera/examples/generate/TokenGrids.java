@@ -3,6 +3,7 @@ package dev.tessera.examples.generate;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.train.data.ImageSource;
 
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -91,9 +92,9 @@ public record TokenGrids(TokenBatch tokens, int[] labels) {
     /** The first {@code n} grids (all if there are fewer). */
     public TokenGrids first(int n) {
         int m = Math.min(n, count());
-        int[] ids = java.util.Arrays.copyOf(tokens.ids(), m * tokens.gridSize());
+        int[] ids = Arrays.copyOf(tokens.ids(), m * tokens.gridSize());
         return new TokenGrids(
                 new TokenBatch(m, tokens.height(), tokens.width(), ids),
-                labels == null ? null : java.util.Arrays.copyOf(labels, m));
+                labels == null ? null : Arrays.copyOf(labels, m));
     }
 }

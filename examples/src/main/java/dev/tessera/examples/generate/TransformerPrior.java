@@ -13,7 +13,9 @@ import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;
 import dev.tessera.train.model.Scalars;
 
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -64,7 +66,7 @@ public final class TransformerPrior implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             ParameterSet params = new ParameterSet(manager);
-            params.load(saved, java.util.Set.of());
+            params.load(saved, Set.of());
             TransformerPrior prior = new TransformerPrior(shape, config, params);
             prior.checkParameters();
             return prior;
@@ -258,7 +260,7 @@ public final class TransformerPrior implements AutoCloseable {
 
     private static void putLayerNorm(ParameterSet params, String name, int width) {
         float[] ones = new float[width];
-        java.util.Arrays.fill(ones, 1f);
+        Arrays.fill(ones, 1f);
         params.put(name + ".gamma", new FloatTensor(new long[] {width}, ones));
         params.put(name + ".beta", new FloatTensor(new long[] {width}, new float[width]));
     }

@@ -3,6 +3,8 @@ package dev.tessera.examples.generate;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -33,7 +35,8 @@ public record GenerationResult(
 
     public GenerationResult {
         sampleLabels = sampleLabels.clone();
-        seconds = Map.copyOf(seconds);
+        // In the order the phases ran.
+        seconds = Collections.unmodifiableMap(new LinkedHashMap<>(seconds));
     }
 
     @Override

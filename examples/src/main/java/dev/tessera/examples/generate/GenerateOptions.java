@@ -96,7 +96,10 @@ public record GenerateOptions(
                     "  --temperature T      default 1.0",
                     "  --top-k K            draw among the K most likely codes; 0 for all"
                             + " (default 0)",
-                    "  --seed S             seed of weights, batches and draws (default 7)",
+                    "  --seed S             seed of weights, batches and draws, and of the hold-out"
+                            + " split of data",
+                    "                       without a split of its own, as in tessera train"
+                            + " (default 7)",
                     "output:",
                     "  --out DIR            samples.png, independent.png, generation.json, prior/"
                             + " (default ./tessera-generate)",

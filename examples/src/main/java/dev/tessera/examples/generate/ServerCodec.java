@@ -44,18 +44,14 @@ public final class ServerCodec implements TokenCodec {
         } catch (TokenizerClientException e) {
             client.close();
             throw new IllegalStateException(
-                    "server "
+                    "cannot use "
+                            + (name == null ? "the only model" : "model " + name)
+                            + " of server "
                             + target
-                            + " did not give model "
-                            + describe(name)
                             + ": "
                             + e.getMessage(),
                     e);
         }
-    }
-
-    private static String describe(String name) {
-        return name == null ? "(its only model)" : name;
     }
 
     @Override

@@ -57,6 +57,7 @@ public final class TrainCli {
                 case "train" -> train(rest);
                 case "eval" -> new EvalCommand(out).run(rest);
                 case "compare" -> new CompareCommand(out, err, interactive).run(rest);
+                case "analyze" -> new AnalyzeCommand(out, err).run(rest);
                 default -> {
                     err.println(
                             "tessera: unknown command '"

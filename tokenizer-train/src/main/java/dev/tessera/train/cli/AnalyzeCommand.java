@@ -46,7 +46,7 @@ final class AnalyzeCommand {
                     "  --seed S                seed of the prior samples and of a hold-out split"
                             + " (default 7)",
                     "  --image-size N|HxW, --channels 1|3, --resize resize|crop, --test-fraction"
-                        + " F,",
+                            + " F,",
                     "  --skip-bad-files        read the data as tessera train does",
                     "  --batch-size B          images per ONNX Runtime call (default 256)",
                     "  --no-report             leave report.html and the directory untouched",

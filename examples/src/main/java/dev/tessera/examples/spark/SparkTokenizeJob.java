@@ -100,9 +100,15 @@ public final class SparkTokenizeJob {
      */
     public static SparkSession session(String master, String appName) {
         SparkSession.Builder builder = SparkSession.builder().appName(appName);
+        SparkConf given = new SparkConf();
         if (master != null) {
             builder.master(master);
-        } else if (!new SparkConf().contains("spark.master")) {
+            // A run from the command line: warnings only, unless -Dspark.log.level says otherwise.
+            // Under spark-submit the cluster's logging configuration applies.
+            if (!given.contains("spark.log.level")) {
+                builder.config("spark.log.level", "WARN");
+            }
+        } else if (!given.contains("spark.master")) {
             throw new IllegalArgumentException(
                     "no Spark master: pass --master local[*] to run on this machine, or start the"
                             + " job with spark-submit");

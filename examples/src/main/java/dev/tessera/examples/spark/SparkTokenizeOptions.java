@@ -41,7 +41,7 @@ public record SparkTokenizeOptions(
             String.join(
                     System.lineSeparator(),
                     "usage: SparkTokenizeJob --data PATH --model DIR --out DIR [--split"
-                        + " train|test]",
+                            + " train|test]",
                     "           [--master URL] [--partitions N] [--batch-size N] [--limit N]"
                             + " [--threads N]",
                     "           [--seed S] [--overwrite] [--verbose]",
@@ -144,21 +144,5 @@ public record SparkTokenizeOptions(
                 flags.integer("threads", 1),
                 flags.longValue("seed", 7),
                 flags.has("overwrite"));
-    }
-
-    /** These options with another output directory. */
-    public SparkTokenizeOptions withOut(String out) {
-        return new SparkTokenizeOptions(
-                data,
-                split,
-                model,
-                out,
-                master,
-                partitions,
-                batchSize,
-                limit,
-                threads,
-                seed,
-                overwrite);
     }
 }

@@ -81,6 +81,8 @@ public final class SparkTokenizeJob {
                 System.out.print(SparkTokenizeOptions.USAGE);
                 return;
             }
+            // Before Spark starts, so that a mistyped path costs no session start-up.
+            checkPaths(options);
             Result result;
             try (SparkSession spark = session(options.master(), "tessera-tokenize")) {
                 result = new SparkTokenizeJob(spark).run(options);
@@ -125,8 +127,8 @@ public final class SparkTokenizeJob {
      * @throws org.apache.spark.SparkException wrapping the task's error if a task fails
      */
     public Result run(SparkTokenizeOptions options) {
-        Tokenizer tokenizer = checkModel(options);
-        checkData(options.data());
+        checkPaths(options);
+        Tokenizer tokenizer = openOnDriver(options);
         checkOut(options);
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int slices = options.partitions() > 0 ? options.partitions() : context.defaultParallelism();
@@ -159,8 +161,12 @@ public final class SparkTokenizeJob {
                 options.out());
     }
 
-    /** Opens the tokenizer on the driver, so that a bad directory fails before any task runs. */
-    private static Tokenizer checkModel(SparkTokenizeOptions options) {
+    /**
+     * Checks that the model directory and the data path exist here on the driver.
+     *
+     * @throws IllegalArgumentException naming the option and the path otherwise
+     */
+    static void checkPaths(SparkTokenizeOptions options) {
         Path dir = Path.of(options.model());
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(
@@ -169,21 +175,24 @@ public final class SparkTokenizeJob {
                             + " does not exist; --model must name a directory written by tessera"
                             + " train, readable on the driver and on every executor");
         }
-        try {
-            return ExecutorTokenizers.get(options.model(), options.threads());
-        } catch (TokenizerLoadException e) {
-            throw new TokenizerLoadException(
-                    "tokenizer directory " + dir + " cannot be opened: " + e.getMessage(), e);
-        }
-    }
-
-    private static void checkData(String data) {
+        String data = options.data();
         if (!data.equals("synthetic") && !Files.exists(Path.of(data))) {
             throw new IllegalArgumentException(
                     "data path "
                             + data
                             + " does not exist; --data must name an IDX directory or file, an"
                             + " image folder or a .npy file readable on every executor");
+        }
+    }
+
+    /** Opens the tokenizer on the driver, so that a bad directory fails before any task runs. */
+    private static Tokenizer openOnDriver(SparkTokenizeOptions options) {
+        Path dir = Path.of(options.model());
+        try {
+            return ExecutorTokenizers.get(options.model(), options.threads());
+        } catch (TokenizerLoadException e) {
+            throw new TokenizerLoadException(
+                    "tokenizer directory " + dir + " cannot be opened: " + e.getMessage(), e);
         }
     }
 

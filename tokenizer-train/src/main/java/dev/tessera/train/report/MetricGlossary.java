@@ -30,7 +30,7 @@ final class MetricGlossary {
                             "fraction of tokens unchanged by encode(decode(tokens))"),
                     Map.entry(
                             "frechet_recon",
-                            "Fréchet distance, test images vs their reconstructions"),
+                            "Fréchet distance, the split's images vs their reconstructions"),
                     Map.entry(
                             "frechet_prior",
                             "Fréchet distance, test images vs decodes of sampled token grids"),

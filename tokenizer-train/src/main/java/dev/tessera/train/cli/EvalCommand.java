@@ -78,18 +78,10 @@ final class EvalCommand {
         if (!split.equals("test") && !split.equals("train")) {
             throw new Flags.UsageException("--split must be test or train, got '" + split + "'");
         }
-        DataOptions dataOptions = TrainSettings.dataOptions(flags, flags.longValue("seed", 7));
         long start = System.nanoTime();
         Map<String, Double> metrics;
         try (Tokenizer tokenizer = Tokenizer.open(Path.of(flags.string("model", "")))) {
-            if (!flags.has("image-size")) {
-                dataOptions =
-                        dataOptions.withImageSize(tokenizer.imageHeight(), tokenizer.imageWidth());
-            }
-            if (!flags.has("channels")) {
-                dataOptions = dataOptions.withChannels(tokenizer.channels());
-            }
-            DataSplits data = Datasets.open(flags.string("data", ""), dataOptions);
+            DataSplits data = openData(flags, tokenizer);
             ImageSource images = split.equals("test") ? data.test() : data.train();
             metrics =
                     new ArtifactEvaluation(flags.integer("batch-size", 256))
@@ -110,6 +102,22 @@ final class EvalCommand {
             result.forEach((k, v) -> out.printf(Locale.ROOT, "%-16s %s%n", k, format(v)));
         }
         return 0;
+    }
+
+    /**
+     * The data set named by {@code --data}, read at the tokenizer's image size and channels unless
+     * the flags say otherwise.
+     */
+    static DataSplits openData(Flags flags, Tokenizer tokenizer) throws IOException {
+        DataOptions dataOptions = TrainSettings.dataOptions(flags, flags.longValue("seed", 7));
+        if (!flags.has("image-size")) {
+            dataOptions =
+                    dataOptions.withImageSize(tokenizer.imageHeight(), tokenizer.imageWidth());
+        }
+        if (!flags.has("channels")) {
+            dataOptions = dataOptions.withChannels(tokenizer.channels());
+        }
+        return Datasets.open(flags.string("data", ""), dataOptions);
     }
 
     private static String format(Object v) {

@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Command line of the trainer jar: {@code tessera train}, {@code tessera eval} and {@code tessera
- * compare}. Exit status 0 on success, 2 for a wrong command line, 1 when training, evaluation or
- * export fails. Errors are one sentence; {@code --verbose} adds the stack trace.
+ * Command line of the trainer jar: {@code tessera train}, {@code eval}, {@code compare}, {@code
+ * analyze} and {@code sweep}. Exit status 0 on success, 2 for a wrong command line, 1 when
+ * training, evaluation or export fails. Errors are one sentence; {@code --verbose} adds the stack
+ * trace.
  */
 public final class TrainCli {
 
@@ -57,6 +58,8 @@ public final class TrainCli {
                 case "train" -> train(rest);
                 case "eval" -> new EvalCommand(out).run(rest);
                 case "compare" -> new CompareCommand(out, err, interactive).run(rest);
+                case "analyze" -> new AnalyzeCommand(out, err).run(rest);
+                case "sweep" -> new SweepCommand(out, err, interactive).run(rest);
                 default -> {
                     err.println(
                             "tessera: unknown command '"

@@ -95,6 +95,12 @@ final class TrainUsage {
                     System.lineSeparator(),
                     "other commands:",
                     "  tessera eval --model DIR --data PATH [--split test|train] [--json]",
+                    "  tessera analyze --model DIR --data PATH [--max-images N] [--json]"
+                            + " [--no-report]   (see: tessera analyze --help)",
+                    "  tessera sweep --data PATH --out DIR --beta 0.1,0.3,1,3 [--codebook-size"
+                            + " 64,512]",
+                    "      [--quantizers gmvq,vq-ema] [--reuse] [train options]   (see: tessera"
+                            + " sweep --help)",
                     "  tessera compare --data PATH --out DIR [--quantizers gmvq,vq,vq-ema,fsq]"
                             + " [--seeds 1,2,3] [--reuse] [train options]",
                     "      --reuse: keep the runs a previous compare finished in DIR (same"

@@ -29,19 +29,8 @@ public final class ArtifactEvaluation {
      * usage}, {@code dead_codes}, {@code encoder_params}, {@code decoder_params}, {@code images}.
      */
     public Map<String, Double> evaluate(Tokenizer tokenizer, ImageSource images) {
-        if (images.channels() != tokenizer.channels()
-                || images.height() != tokenizer.imageHeight()
-                || images.width() != tokenizer.imageWidth()) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "the data's images are %dx%dx%d (CxHxW) but the tokenizer takes %s;"
-                                    + " pass --image-size and --channels to convert them",
-                            images.channels(),
-                            images.height(),
-                            images.width(),
-                            tokenizer.imageShape()));
-        }
-        SoftAssignments soft = softAssignments(tokenizer);
+        checkShape(tokenizer, images);
+        SoftAssignments soft = GmVqPosterior.of(tokenizer).map(SoftAssignments::new).orElse(null);
         SplitMetrics split = new SplitMetrics(tokenizer.codebookSize(), soft);
         for (int start = 0; start < images.count(); start += batchSize) {
             ImageBatch batch = images.read(start, Math.min(images.count(), start + batchSize));
@@ -62,17 +51,19 @@ public final class ArtifactEvaluation {
         return metrics;
     }
 
-    /** Posterior sums for a GM-VQ tokenizer that records σ_q² and exports latents; else null. */
-    private static SoftAssignments softAssignments(Tokenizer tokenizer) {
-        TokenizerManifest manifest = tokenizer.manifest();
-        String variance = manifest.getTraining().getConfigMap().get("posterior_variance");
-        if (!"gmvq".equals(manifest.getQuantizer())
-                || variance == null
-                || !tokenizer.hasLatents()) {
-            return null;
+    /** Refuses images whose shape is not the tokenizer's, with the flags that convert them. */
+    public static void checkShape(Tokenizer tokenizer, ImageSource images) {
+        if (images.channels() != tokenizer.channels()
+                || images.height() != tokenizer.imageHeight()
+                || images.width() != tokenizer.imageWidth()) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "the data's images are %dx%dx%d (CxHxW) but the tokenizer takes %s;"
+                                    + " pass --image-size and --channels to convert them",
+                            images.channels(),
+                            images.height(),
+                            images.width(),
+                            tokenizer.imageShape()));
         }
-        var codebook = tokenizer.codebook();
-        return new SoftAssignments(
-                codebook.values(), codebook.rows(), codebook.cols(), Double.parseDouble(variance));
     }
 }

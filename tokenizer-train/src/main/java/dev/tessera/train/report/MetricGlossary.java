@@ -30,10 +30,19 @@ final class MetricGlossary {
                             "fraction of tokens unchanged by encode(decode(tokens))"),
                     Map.entry(
                             "frechet_recon",
-                            "Fréchet distance, test images vs their reconstructions"),
+                            "Fréchet distance, the split's images vs their reconstructions"),
                     Map.entry(
                             "frechet_prior",
                             "Fréchet distance, test images vs decodes of sampled token grids"),
+                    Map.entry(
+                            "w2_gaussian_recon",
+                            "√frechet_recon: W2 between Gaussian fits of images and"
+                                    + " reconstructions"),
+                    Map.entry(
+                            "w2_coupling_bound",
+                            "√(mean per-image squared error): W2 can never exceed it"),
+                    Map.entry("posterior_variance", "GM-VQ's σ_q² at the end of training"),
+                    Map.entry("images", "images measured"),
                     Map.entry("encoder_params", "trainable parameters of the encoder"),
                     Map.entry("decoder_params", "trainable parameters of the decoder"));
 

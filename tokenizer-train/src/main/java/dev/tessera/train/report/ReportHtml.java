@@ -26,7 +26,7 @@ final class ReportHtml {
             Optional<Figure> loss,
             Optional<Figure> usage) {}
 
-    private static final String STYLE =
+    static final String STYLE =
             "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;"
                     + "padding:0 1em;color:#222}"
                     + "h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em}"

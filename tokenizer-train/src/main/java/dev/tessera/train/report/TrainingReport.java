@@ -88,7 +88,7 @@ public final class TrainingReport {
      * nobody chose a value, so an application that does show windows keeps its display; AWT reads
      * it once, so it only matters before the first AWT use in the process.
      */
-    private static void preferHeadless() {
+    static void preferHeadless() {
         if (System.getProperty(HEADLESS) == null) {
             System.setProperty(HEADLESS, "true");
         }
@@ -107,7 +107,7 @@ public final class TrainingReport {
         return Optional.of(writePng(image, file));
     }
 
-    private static Optional<Figure> writeChart(Path dir, String name, Optional<XYChart> chart)
+    static Optional<Figure> writeChart(Path dir, String name, Optional<XYChart> chart)
             throws IOException {
         Path file = dir.resolve(name);
         if (chart.isEmpty()) {
@@ -119,7 +119,7 @@ public final class TrainingReport {
         return Optional.of(writePng(BitmapEncoder.getBufferedImage(chart.get()), file));
     }
 
-    private static Figure writePng(BufferedImage image, Path file) throws IOException {
+    static Figure writePng(BufferedImage image, Path file) throws IOException {
         if (!ImageIO.write(image, "png", file.toFile())) {
             throw new IOException("no PNG writer available to write " + file);
         }

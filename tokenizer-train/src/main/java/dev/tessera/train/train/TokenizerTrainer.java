@@ -13,6 +13,7 @@ import dev.tessera.train.model.ParameterSet;
 import dev.tessera.train.model.Scalars;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.Codebook;
+import dev.tessera.train.quantize.GmVqQuantizer;
 import dev.tessera.train.quantize.Quantizer;
 import dev.tessera.train.quantize.QuantizerStep;
 
@@ -263,7 +264,13 @@ public final class TokenizerTrainer {
             if (step % config.logEvery() == 0 || epochEnd) {
                 TrainingProgress report =
                         window.report(
-                                step, config.steps(), quantizer.temperature(progress), elapsed);
+                                step,
+                                config.steps(),
+                                quantizer.temperature(progress),
+                                elapsed,
+                                quantizer instanceof GmVqQuantizer gmvq
+                                        ? gmvq.posteriorVariance(params)
+                                        : Double.NaN);
                 history.add(report);
                 listener.progress(report);
                 window.reset();

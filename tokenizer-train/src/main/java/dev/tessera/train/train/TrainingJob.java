@@ -13,6 +13,7 @@ import dev.tessera.train.export.ExportCheck;
 import dev.tessera.train.export.TokenizerExporter;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.TokenizerNetwork;
+import dev.tessera.train.quantize.GmVqConfig;
 import dev.tessera.train.quantize.Quantizer;
 import dev.tessera.train.report.ReportData;
 import dev.tessera.train.report.TrainingReport;
@@ -38,6 +39,9 @@ public final class TrainingJob {
     private final TrainOptions options;
     private final Consumer<String> log;
     private final TrainingListener listener;
+
+    /** Manifest config key of the learned σ_q² over training: {@code step=value,...}. */
+    public static final String POSTERIOR_VARIANCE_TRACE = "posterior_variance_trace";
 
     /** A job that logs progress reports as lines. */
     public TrainingJob(TrainOptions options, Consumer<String> log) {
@@ -247,6 +251,10 @@ public final class TrainingJob {
         config.put("downsample", String.valueOf(arch.downsample()));
         config.put("residual_blocks", String.valueOf(arch.residualBlocks()));
         config.putAll(model.quantizer().describe(model.params()));
+        if (model.quantizer().config() instanceof GmVqConfig gmvq
+                && gmvq.learnPosteriorVariance()) {
+            config.put(POSTERIOR_VARIANCE_TRACE, posteriorVarianceTrace(model.history().reports()));
+        }
         return TrainingSummary.newBuilder()
                 .setData(data.description())
                 .setSteps(model.history().steps())
@@ -258,6 +266,23 @@ public final class TrainingJob {
                 .putAllConfig(config)
                 .setFinishedAt(Instant.now().toString())
                 .build();
+    }
+
+    /**
+     * σ_q² over training as {@code step=value} pairs joined by commas, for a learned posterior
+     * variance (a posterior-collapse risk worth watching: DESIGN.md section 3).
+     */
+    static String posteriorVarianceTrace(List<TrainingProgress> reports) {
+        StringBuilder trace = new StringBuilder();
+        for (TrainingProgress p : reports) {
+            if (Double.isFinite(p.posteriorVariance())) {
+                trace.append(trace.isEmpty() ? "" : ",")
+                        .append(p.step())
+                        .append('=')
+                        .append((float) p.posteriorVariance());
+            }
+        }
+        return trace.toString();
     }
 
     static String producerVersion() {

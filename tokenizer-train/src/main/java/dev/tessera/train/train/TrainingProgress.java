@@ -12,6 +12,7 @@ import java.util.Locale;
  * @param usage fraction of the K codes chosen at least once over the same steps
  * @param temperature current Gumbel-softmax temperature
  * @param elapsedSeconds time since training started
+ * @param posteriorVariance GM-VQ's σ_q² at this step; NaN for other quantizers
  */
 public record TrainingProgress(
         int step,
@@ -20,7 +21,20 @@ public record TrainingProgress(
         double mse,
         double usage,
         double temperature,
-        double elapsedSeconds) {
+        double elapsedSeconds,
+        double posteriorVariance) {
+
+    /** A report without a posterior variance (quantizers other than GM-VQ). */
+    public TrainingProgress(
+            int step,
+            int steps,
+            double loss,
+            double mse,
+            double usage,
+            double temperature,
+            double elapsedSeconds) {
+        this(step, steps, loss, mse, usage, temperature, elapsedSeconds, Double.NaN);
+    }
 
     public double stepsPerSecond() {
         return elapsedSeconds > 0 ? step / elapsedSeconds : 0;

@@ -38,9 +38,10 @@ final class WindowStats {
     }
 
     /** A progress report at {@code step}, {@code elapsed} seconds of training in. */
-    TrainingProgress report(int step, int totalSteps, double temperature, double elapsed) {
+    TrainingProgress report(
+            int step, int totalSteps, double temperature, double elapsed, double variance) {
         return new TrainingProgress(
-                step, totalSteps, meanLoss(), meanMse(), usage(), temperature, elapsed);
+                step, totalSteps, meanLoss(), meanMse(), usage(), temperature, elapsed, variance);
     }
 
     void reset() {

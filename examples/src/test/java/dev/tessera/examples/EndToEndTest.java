@@ -13,10 +13,6 @@ import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
 import dev.tessera.train.data.SyntheticShapes;
-import dev.tessera.train.model.Architecture;
-import dev.tessera.train.quantize.GmVqConfig;
-import dev.tessera.train.train.TrainConfig;
-import dev.tessera.train.train.TrainOptions;
 import dev.tessera.train.train.TrainingJob;
 
 import io.grpc.Status;
@@ -36,7 +32,7 @@ import java.util.List;
  */
 class EndToEndTest {
 
-    private static final int K = 16;
+    private static final int K = TinyTokenizer.CODEBOOK_SIZE;
 
     @TempDir Path temp;
 
@@ -44,7 +40,7 @@ class EndToEndTest {
     void trainedTokenizerServesTheLibrarysTokensAndPixelsOverGrpc() throws Exception {
         Path dir = temp.resolve("tiny");
         List<String> log = new ArrayList<>();
-        TrainingJob.Result result = new TrainingJob(tinyOptions(dir), log::add).run();
+        TrainingJob.Result result = new TrainingJob(TinyTokenizer.options(dir, 32), log::add).run();
         assertTrue(result.check().passed(), result.check().summary());
         assertEquals(result.check().totalTokens(), result.check().matchingTokens());
         assertTrue(
@@ -92,21 +88,5 @@ class EndToEndTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
         assertEquals(1, e.attempts(), "a refused request is not retried");
         assertTrue(e.description().contains("tokens.ids[10]"), e.description());
-    }
-
-    private static TrainOptions tinyOptions(Path out) {
-        int codeDim = 4;
-        return new TrainOptions(
-                "synthetic",
-                256,
-                64,
-                new Architecture(1, 32, 32, 8, 4, codeDim, 1),
-                GmVqConfig.defaults(K, codeDim),
-                new TrainConfig(6, 16, 2e-3, 3, 2, 2),
-                "cpu",
-                out,
-                "tiny",
-                "1",
-                false);
     }
 }

@@ -14,10 +14,6 @@ import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
 import dev.tessera.train.data.SyntheticShapes;
-import dev.tessera.train.model.Architecture;
-import dev.tessera.train.quantize.GmVqConfig;
-import dev.tessera.train.train.TrainConfig;
-import dev.tessera.train.train.TrainOptions;
 import dev.tessera.train.train.TrainingJob;
 
 import org.junit.jupiter.api.Assumptions;
@@ -49,7 +45,7 @@ import javax.imageio.ImageIO;
  */
 class NodeClientTest {
 
-    private static final int K = 16;
+    private static final int K = TinyTokenizer.CODEBOOK_SIZE;
     private static final String TOKEN = "node-client-test-token";
     private static final Duration NPM_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration NODE_TIMEOUT = Duration.ofSeconds(60);
@@ -64,7 +60,7 @@ class NodeClientTest {
         installDependencies(npm, clientDir);
 
         Path modelDir = temp.resolve("tiny");
-        new TrainingJob(tinyOptions(modelDir), line -> {}).run();
+        new TrainingJob(TinyTokenizer.options(modelDir, 32), line -> {}).run();
         ImageBatch image = new SyntheticShapes().generate(1, 99);
         Path png = writeGrayPng(temp.resolve("shape.png"), image);
         Path tokenFile = Files.writeString(temp.resolve("token.txt"), TOKEN + "\n");
@@ -243,21 +239,5 @@ class NodeClientTest {
             }
         }
         return pixels;
-    }
-
-    private static TrainOptions tinyOptions(Path out) {
-        int codeDim = 4;
-        return new TrainOptions(
-                "synthetic",
-                256,
-                64,
-                new Architecture(1, 32, 32, 8, 4, codeDim, 1),
-                GmVqConfig.defaults(K, codeDim),
-                new TrainConfig(6, 16, 2e-3, 3, 2, 2),
-                "cpu",
-                out,
-                "tiny",
-                "1",
-                false);
     }
 }

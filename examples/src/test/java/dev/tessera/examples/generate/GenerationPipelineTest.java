@@ -7,16 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.tessera.examples.TinyTokenizer;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.Tokenizer;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
-import dev.tessera.train.model.Architecture;
-import dev.tessera.train.quantize.GmVqConfig;
-import dev.tessera.train.train.TrainConfig;
-import dev.tessera.train.train.TrainOptions;
 import dev.tessera.train.train.TrainingJob;
 
 import org.junit.jupiter.api.Test;
@@ -36,7 +33,7 @@ import java.nio.file.Path;
  */
 class GenerationPipelineTest {
 
-    private static final int K = 16;
+    private static final int K = TinyTokenizer.CODEBOOK_SIZE;
 
     @TempDir Path temp;
 
@@ -44,7 +41,7 @@ class GenerationPipelineTest {
     void trainsSamplesAndDecodesThroughAServerThenAgainInProcessFromTheSavedPrior()
             throws Exception {
         Path tokenizerDir = temp.resolve("tiny");
-        new TrainingJob(tinyTokenizer(tokenizerDir), line -> {}).run();
+        new TrainingJob(TinyTokenizer.options(tokenizerDir, 16), line -> {}).run();
         Path out = temp.resolve("out");
         PriorConfig config = new PriorConfig(1, 2, 16, 4, 8, 3e-3, 0, 1);
         SamplingSettings sampling = new SamplingSettings(1.0, 0, 3);
@@ -126,21 +123,5 @@ class GenerationPipelineTest {
 
     private static PrintStream quiet() {
         return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    }
-
-    private static TrainOptions tinyTokenizer(Path out) {
-        int codeDim = 4;
-        return new TrainOptions(
-                "synthetic",
-                256,
-                64,
-                new Architecture(1, 16, 16, 8, 4, codeDim, 1),
-                GmVqConfig.defaults(K, codeDim),
-                new TrainConfig(6, 16, 2e-3, 3, 2, 2),
-                "cpu",
-                out,
-                "tiny",
-                "1",
-                false);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.examples.TinyTokenizer;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.Tokenizer;
@@ -13,10 +14,6 @@ import dev.tessera.train.data.DataOptions;
 import dev.tessera.train.data.Datasets;
 import dev.tessera.train.data.ImageSource;
 import dev.tessera.train.data.SyntheticShapes;
-import dev.tessera.train.model.Architecture;
-import dev.tessera.train.quantize.GmVqConfig;
-import dev.tessera.train.train.TrainConfig;
-import dev.tessera.train.train.TrainOptions;
 import dev.tessera.train.train.TrainingJob;
 
 import org.apache.spark.sql.Row;
@@ -54,22 +51,7 @@ class SparkTokenizeJobTest {
     @BeforeAll
     static void trainTokenizerAndStartSpark() throws IOException {
         model = temp.resolve("tiny");
-        int codeDim = 4;
-        new TrainingJob(
-                        new TrainOptions(
-                                "synthetic",
-                                256,
-                                64,
-                                new Architecture(1, 32, 32, 8, 4, codeDim, 1),
-                                GmVqConfig.defaults(16, codeDim),
-                                new TrainConfig(6, 16, 2e-3, 3, 2, 2),
-                                "cpu",
-                                model,
-                                "tiny",
-                                "1",
-                                false),
-                        line -> {})
-                .run();
+        new TrainingJob(TinyTokenizer.options(model, 32), line -> {}).run();
         spark =
                 SparkSession.builder()
                         .master("local[2]")

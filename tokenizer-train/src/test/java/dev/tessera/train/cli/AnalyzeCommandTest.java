@@ -15,9 +15,6 @@ import dev.tessera.train.report.AnalysisSection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,16 +26,10 @@ class AnalyzeCommandTest {
 
     private static final int K = 8;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CapturedCli cli = new CapturedCli();
 
     private int run(String... args) {
-        out.reset();
-        err.reset();
-        return new TrainCli(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8))
-                .run(args);
+        return cli.run(args);
     }
 
     private static final List<String> DATA =
@@ -49,8 +40,8 @@ class AnalyzeCommandTest {
                 new java.util.ArrayList<>(List.of("analyze", "--model", dir.toString()));
         args.addAll(DATA);
         args.addAll(List.of("--max-images", "0", "--json"));
-        assertEquals(0, run(args.toArray(String[]::new)), err.toString());
-        return JsonParser.parseString(out.toString().trim()).getAsJsonObject();
+        assertEquals(0, run(args.toArray(String[]::new)), cli.err());
+        return JsonParser.parseString(cli.out().trim()).getAsJsonObject();
     }
 
     @Test
@@ -76,7 +67,7 @@ class AnalyzeCommandTest {
                                 "--out",
                                 dir.toString()));
         train.addAll(DATA);
-        assertEquals(0, run(train.toArray(String[]::new)), err.toString());
+        assertEquals(0, run(train.toArray(String[]::new)), cli.err());
 
         JsonObject json = analyze(dir);
         int positions = 8 * 8;
@@ -141,12 +132,9 @@ class AnalyzeCommandTest {
                 new java.util.ArrayList<>(
                         List.of("eval", "--model", dir.toString(), "--split", "train", "--json"));
         eval.addAll(DATA);
-        assertEquals(0, run(eval.toArray(String[]::new)), err.toString());
+        assertEquals(0, run(eval.toArray(String[]::new)), cli.err());
         double evalMse =
-                JsonParser.parseString(out.toString().trim())
-                        .getAsJsonObject()
-                        .get("mse")
-                        .getAsDouble();
+                JsonParser.parseString(cli.out().trim()).getAsJsonObject().get("mse").getAsDouble();
         assertEquals(evalMse, json.getAsJsonObject("train").get("mse").getAsDouble(), 1e-12);
 
         // A second analysis replaces the section, and the directory still verifies.
@@ -165,7 +153,7 @@ class AnalyzeCommandTest {
     @Test
     void requiresModelAndData() {
         assertEquals(2, run("analyze", "--model", "x"));
-        assertTrue(err.toString().contains("--data"), err.toString());
+        assertTrue(cli.err().contains("--data"), cli.err());
     }
 
     private static void assertBetween(JsonObject o, String key, double low, double high) {

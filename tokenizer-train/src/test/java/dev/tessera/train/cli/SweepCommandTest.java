@@ -15,9 +15,6 @@ import dev.tessera.train.report.SweepCharts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,16 +23,10 @@ import javax.imageio.ImageIO;
 /** {@code tessera sweep} over two values of β on a tiny synthetic budget. */
 class SweepCommandTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CapturedCli cli = new CapturedCli();
 
     private int run(String... args) {
-        out.reset();
-        err.reset();
-        return new TrainCli(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8))
-                .run(args);
+        return cli.run(args);
     }
 
     private String[] sweep(Path root, String... extra) {
@@ -70,7 +61,7 @@ class SweepCommandTest {
         assertEquals(
                 0,
                 run(sweep(root, "--beta", "0.1,3", "--quantizers", "gmvq,vq-ema")),
-                err.toString() + out);
+                cli.err() + cli.out());
         JsonObject json =
                 JsonParser.parseString(Files.readString(root.resolve("sweep.json")))
                         .getAsJsonObject();
@@ -103,12 +94,12 @@ class SweepCommandTest {
         // --reuse keeps the finished runs: nothing is trained again.
         assertEquals(
                 0, run(sweep(root, "--beta", "0.1,3", "--quantizers", "gmvq,vq-ema", "--reuse")));
-        assertEquals(4, out.toString().split("reusing ", -1).length - 1, out.toString());
+        assertEquals(4, cli.out().split("reusing ", -1).length - 1, cli.out());
     }
 
     @Test
     void refusesAQuantizerWithoutARateWeight(@TempDir Path root) {
         assertEquals(2, run(sweep(root, "--beta", "1", "--quantizers", "fsq")));
-        assertTrue(err.toString().contains("fsq has no rate weight"), err.toString());
+        assertTrue(cli.err().contains("fsq has no rate weight"), cli.err());
     }
 }

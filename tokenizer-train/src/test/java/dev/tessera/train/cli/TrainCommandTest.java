@@ -13,9 +13,6 @@ import dev.tessera.train.train.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,16 +22,10 @@ import java.util.List;
 /** {@code tessera train} and {@code tessera eval} end to end on a tiny synthetic run. */
 class TrainCommandTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CapturedCli cli = new CapturedCli();
 
     private int run(String... args) {
-        out.reset();
-        err.reset();
-        return new TrainCli(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8))
-                .run(args);
+        return cli.run(args);
     }
 
     private static String[] tiny(Path outDir, String... extra) {
@@ -65,8 +56,8 @@ class TrainCommandTest {
     @Test
     void trainsExportsReportsAndEvaluatesTheArtifact(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("tok");
-        assertEquals(0, run(tiny(dir, "--epochs", "2", "--quantizer", "vq-ema")), err.toString());
-        String log = out.toString();
+        assertEquals(0, run(tiny(dir, "--epochs", "2", "--quantizer", "vq-ema")), cli.err());
+        String log = cli.out();
         assertTrue(log.contains("epoch 2/2"), log);
         assertTrue(log.contains("checkpoint: step 8"), log);
         TokenizerManifest manifest = TokenizerDirectory.readManifest(dir);
@@ -87,8 +78,8 @@ class TrainCommandTest {
                         "--test-images",
                         "32",
                         "--json"),
-                err.toString());
-        JsonObject json = JsonParser.parseString(out.toString().trim()).getAsJsonObject();
+                cli.err());
+        JsonObject json = JsonParser.parseString(cli.out().trim()).getAsJsonObject();
         for (String key :
                 List.of(
                         "mse",
@@ -115,7 +106,7 @@ class TrainCommandTest {
         assertEquals(
                 0,
                 run(tiny(dir, "--config", config.toString(), "--steps", "2", "--no-checkpoints")),
-                err.toString());
+                cli.err());
         TokenizerManifest manifest = TokenizerDirectory.readManifest(dir);
         assertEquals("fsq", manifest.getQuantizer());
         assertEquals(2, manifest.getTraining().getSteps());
@@ -125,11 +116,11 @@ class TrainCommandTest {
     @Test
     void resumeRefusesSettingsThatWouldChangeTheRun(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("tok");
-        assertEquals(0, run(tiny(dir, "--epochs", "1")), err.toString());
+        assertEquals(0, run(tiny(dir, "--epochs", "1")), cli.err());
         int status =
                 run("train", "--resume", tmp.resolve("tok.checkpoints").toString(), "--lr", "0.1");
         assertEquals(2, status);
-        assertTrue(err.toString().contains("drop --lr"), err.toString());
+        assertTrue(cli.err().contains("drop --lr"), cli.err());
     }
 
     @Test
@@ -137,7 +128,7 @@ class TrainCommandTest {
         Path missing = tmp.resolve("no-such-data");
         int status = run(tiny(tmp.resolve("tok"), "--data", missing.toString()));
         assertTrue(status == 1 || status == 2, "status " + status);
-        String message = err.toString();
+        String message = cli.err();
         assertTrue(message.contains(missing.toString()), message);
         assertEquals(1, message.strip().lines().count(), message);
     }

@@ -5,7 +5,6 @@ import dev.tessera.train.train.TrainConfig;
 import dev.tessera.train.train.TrainOptions;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -52,18 +51,9 @@ public record DemoOptions(Path out, int steps, long seed, String device, int ima
 
     /** Parsed options, or null when help was asked for. */
     static DemoOptions parse(String[] args) {
-        if (List.of(args).contains("-h")) {
+        Flags flags = Flags.parseCommandLine(args, VALUED, SWITCHES, "tessera demo --help");
+        if (flags == null) {
             return null;
-        }
-        Flags flags = Flags.parse(args, VALUED, SWITCHES);
-        if (flags.has("help")) {
-            return null;
-        }
-        if (!flags.positional().isEmpty()) {
-            throw new Flags.UsageException(
-                    "unexpected argument "
-                            + flags.positional().get(0)
-                            + "; see tessera demo --help");
         }
         Path out = Path.of(flags.string("out", "tessera-demo"));
         return new DemoOptions(

@@ -3,7 +3,6 @@ package dev.tessera.examples.generate;
 import dev.tessera.train.cli.Flags;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -133,18 +132,9 @@ public record GenerateOptions(
 
     /** Parsed options, or null when help was asked for. */
     public static GenerateOptions parse(String[] args) {
-        if (List.of(args).contains("-h")) {
+        Flags flags = Flags.parseCommandLine(args, VALUED, SWITCHES, "tessera generate --help");
+        if (flags == null) {
             return null;
-        }
-        Flags flags = Flags.parse(args, VALUED, SWITCHES);
-        if (flags.has("help")) {
-            return null;
-        }
-        if (!flags.positional().isEmpty()) {
-            throw new Flags.UsageException(
-                    "unexpected argument "
-                            + flags.positional().get(0)
-                            + "; see tessera generate --help");
         }
         if (!flags.has("data")) {
             throw new Flags.UsageException("--data is required; see tessera generate --help");

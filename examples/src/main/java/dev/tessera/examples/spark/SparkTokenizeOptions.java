@@ -115,16 +115,9 @@ public record SparkTokenizeOptions(
 
     /** Parsed options, or null when help was asked for. */
     static SparkTokenizeOptions parse(String[] args) {
-        if (List.of(args).contains("-h")) {
+        Flags flags = Flags.parseCommandLine(args, VALUED, SWITCHES, "--help");
+        if (flags == null) {
             return null;
-        }
-        Flags flags = Flags.parse(args, VALUED, SWITCHES);
-        if (flags.has("help")) {
-            return null;
-        }
-        if (!flags.positional().isEmpty()) {
-            throw new Flags.UsageException(
-                    "unexpected argument " + flags.positional().get(0) + "; see --help");
         }
         for (String required : List.of("data", "model", "out")) {
             if (!flags.has(required)) {

@@ -58,6 +58,27 @@ public final class Flags {
     }
 
     /**
+     * A program's whole command line: the flags, or null when {@code -h} or {@code --help} asks for
+     * the usage text. Arguments that are not flags are refused, naming {@code help}, the place that
+     * lists the options (e.g. {@code tessera demo --help}).
+     */
+    public static Flags parseCommandLine(
+            String[] args, Set<String> valued, Set<String> switches, String help) {
+        if (List.of(args).contains("-h")) {
+            return null;
+        }
+        Flags flags = parse(args, valued, switches);
+        if (flags.has("help")) {
+            return null;
+        }
+        if (!flags.positional().isEmpty()) {
+            throw new UsageException(
+                    "unexpected argument " + flags.positional().get(0) + "; see " + help);
+        }
+        return flags;
+    }
+
+    /**
      * Flags from a map of names to values (a JSON config file, or the settings stored in a
      * checkpoint), checked against the same names as the command line; {@code "true"} switches a
      * switch on, {@code "false"} leaves it off.

@@ -166,17 +166,7 @@ public final class AnalysisSection {
     }
 
     private static void figure(StringBuilder out, Figure f, String caption) {
-        out.append("<figure><img src=\"")
-                .append(escape(f.file()))
-                .append("\" width=\"")
-                .append(f.width())
-                .append("\" height=\"")
-                .append(f.height())
-                .append("\" alt=\"")
-                .append(escape(caption))
-                .append("\"><figcaption>")
-                .append(escape(caption))
-                .append("</figcaption></figure>\n");
+        ReportHtml.figure(out, f, "", caption);
     }
 
     static HeatMapChart informationMap(AnalysisResult result) {

@@ -195,6 +195,11 @@ final class ReportHtml {
     }
 
     private void figure(Figure figure, String imageClass, String caption) {
+        figure(out, figure, imageClass, caption);
+    }
+
+    /** An {@code <img>} of {@code figure} with its caption, appended to {@code out}. */
+    static void figure(StringBuilder out, Figure figure, String imageClass, String caption) {
         out.append("<figure><img src=\"")
                 .append(escape(figure.file()))
                 .append("\" width=\"")

@@ -18,9 +18,9 @@ import java.util.List;
 
 /**
  * Only the names and numbers on the wire make a KServe v2 client work: the gRPC paths of the six
- * calls and, per message, each field's number, cardinality and type as the Open Inference Protocol's
- * specification gives them. A renamed or renumbered field here would break every client generated
- * from the specification while this repository's own code kept compiling.
+ * calls and, per message, each field's number, cardinality and type as the Open Inference
+ * Protocol's specification gives them. A renamed or renumbered field here would break every client
+ * generated from the specification while this repository's own code kept compiling.
  */
 class InferenceProtocolContractTest {
 

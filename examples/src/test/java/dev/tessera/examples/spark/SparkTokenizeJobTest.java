@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tessera.examples.TinyTokenizer;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.train.data.DataOptions;
 import dev.tessera.train.data.Datasets;
 import dev.tessera.train.data.ImageSource;

@@ -3,8 +3,8 @@ package dev.tessera.train.export;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.LatentBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.Tokenizer;
-import dev.tessera.runtime.artifact.NpyMatrix;
+import dev.tessera.runtime.onnx.Tokenizer;
+import dev.tessera.format.NpyMatrix;
 import dev.tessera.train.train.TrainedTokenizer;
 
 /**

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.runtime.LatentBatch;
-import dev.tessera.runtime.artifact.NpyMatrix;
+import dev.tessera.format.NpyMatrix;
 
 import org.junit.jupiter.api.Test;
 

@@ -3,9 +3,9 @@ package dev.tessera.format;
 import java.util.Locale;
 
 /**
- * Why {@link ImageFileReader} could not turn a file into a model's pixels. The {@link #reason()}
- * and its details let each caller say so in its own terms (a request field on the server, a file
- * name in the CLI); {@link #getMessage()} is a plain sentence for everyone else.
+ * Why {@link ImageCodec} could not turn a file into pixels. The {@link #reason()} and its details
+ * let each caller say so in its own terms (a request field on the server, a file name in a
+ * command); {@link #getMessage()} is a plain sentence for everyone else.
  */
 public final class ImageFileException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -14,45 +14,55 @@ public final class ImageFileException extends Exception {
     public enum Reason {
         /** No image reader recognises the bytes. */
         NOT_AN_IMAGE,
-        /** An image, but neither PNG nor JPEG ({@link #format()} says which). */
+        /** An image, but not of a format the caller accepts ({@link #format()} says which). */
         UNSUPPORTED_FORMAT,
-        /** A PNG or JPEG of another size than the model's ({@link #width()}, {@link #height()}). */
+        /** An image of another size than the model's ({@link #width()}, {@link #height()}). */
         WRONG_SIZE,
-        /** A PNG or JPEG whose header or pixels fail to decode ({@link #getCause()} says why). */
+        /** An image whose header or pixels fail to decode ({@link #getCause()} says why). */
         UNREADABLE
     }
 
     private final Reason reason;
+    private final int index;
     private final String format;
     private final int width;
     private final int height;
 
     private ImageFileException(
-            String message, Reason reason, String format, int width, int height, Throwable cause) {
+            String message,
+            Reason reason,
+            int index,
+            String format,
+            int width,
+            int height,
+            Throwable cause) {
         super(message, cause);
         this.reason = reason;
+        this.index = index;
         this.format = format;
         this.width = width;
         this.height = height;
     }
 
-    static ImageFileException notAnImage() {
+    static ImageFileException notAnImage(int index, String accepted) {
         return new ImageFileException(
-                "not a PNG or JPEG image", Reason.NOT_AN_IMAGE, null, 0, 0, null);
+                "not a " + accepted + " image", Reason.NOT_AN_IMAGE, index, null, 0, 0, null);
     }
 
-    static ImageFileException unsupportedFormat(String formatName) {
+    static ImageFileException unsupportedFormat(int index, String formatName, String accepted) {
         String format = formatName.toUpperCase(Locale.ROOT);
         return new ImageFileException(
-                "expected a PNG or JPEG image, got " + format,
+                "expected a " + accepted + " image, got " + format,
                 Reason.UNSUPPORTED_FORMAT,
+                index,
                 format,
                 0,
                 0,
                 null);
     }
 
-    static ImageFileException wrongSize(int expectedWidth, int expectedHeight, int w, int h) {
+    static ImageFileException wrongSize(
+            int index, int expectedWidth, int expectedHeight, int w, int h) {
         return new ImageFileException(
                 String.format(
                         Locale.ROOT,
@@ -62,16 +72,18 @@ public final class ImageFileException extends Exception {
                         w,
                         h),
                 Reason.WRONG_SIZE,
+                index,
                 null,
                 w,
                 h,
                 null);
     }
 
-    static ImageFileException unreadable(Exception cause) {
+    static ImageFileException unreadable(int index, String accepted, Exception cause) {
         return new ImageFileException(
-                "cannot be read as a PNG or JPEG image (" + cause.getMessage() + ")",
+                "cannot be read as a " + accepted + " image (" + cause.getMessage() + ")",
                 Reason.UNREADABLE,
+                index,
                 null,
                 0,
                 0,
@@ -81,6 +93,11 @@ public final class ImageFileException extends Exception {
     /** What is wrong with the file. */
     public Reason reason() {
         return reason;
+    }
+
+    /** Which of the files read together this is, from 0; 0 for a file read alone. */
+    public int index() {
+        return index;
     }
 
     /**

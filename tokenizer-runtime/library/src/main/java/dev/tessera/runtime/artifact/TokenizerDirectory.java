@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The files of a tokenizer directory (see DESIGN.md §2) and the checks on them: reading and writing
+ * The files of a tokenizer directory (see docs/artifact.md) and the checks on them: reading and writing
  * {@code tokenizer.json}, SHA-256 checksums, and verification of a directory against its manifest.
  *
  * <p>Checksum keys are paths relative to the directory with {@code /} separators; every file but

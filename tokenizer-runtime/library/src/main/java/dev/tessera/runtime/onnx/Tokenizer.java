@@ -2,7 +2,7 @@ package dev.tessera.runtime.onnx;
 
 import dev.tessera.api.v1.ModelSummary;
 import dev.tessera.api.v1.TokenizerManifest;
-import dev.tessera.format.NpyMatrix;
+import dev.tessera.format.FloatMatrix;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.LatentBatch;
@@ -43,7 +43,7 @@ import java.util.function.Function;
 public final class Tokenizer implements AutoCloseable {
 
     private final TokenizerManifest manifest;
-    private final NpyMatrix codebook;
+    private final FloatMatrix codebook;
     private final OrtEnvironment env;
     private final EncoderDecoderSessions sessions;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -51,7 +51,7 @@ public final class Tokenizer implements AutoCloseable {
 
     private Tokenizer(
             TokenizerManifest manifest,
-            NpyMatrix codebook,
+            FloatMatrix codebook,
             OrtEnvironment env,
             EncoderDecoderSessions sessions) {
         this.manifest = manifest;
@@ -76,7 +76,7 @@ public final class Tokenizer implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         TokenizerManifest manifest = TokenizerDirectory.readManifest(dir);
         TokenizerDirectory.verify(dir, manifest);
-        NpyMatrix codebook = readCodebook(dir, manifest);
+        FloatMatrix codebook = readCodebook(dir, manifest);
         OrtEnvironment env = OrtEnvironments.get();
         String label = manifest.getName() + ":" + manifest.getVersion();
         EncoderDecoderSessions sessions = EncoderDecoderSessions.open(env, dir, options, label);
@@ -97,10 +97,10 @@ public final class Tokenizer implements AutoCloseable {
         return new Tokenizer(manifest, codebook, env, sessions);
     }
 
-    private static NpyMatrix readCodebook(Path dir, TokenizerManifest m) {
-        NpyMatrix codebook;
+    private static FloatMatrix readCodebook(Path dir, TokenizerManifest m) {
+        FloatMatrix codebook;
         try {
-            codebook = NpyMatrix.read(dir.resolve(TokenizerDirectory.CODEBOOK));
+            codebook = FloatMatrix.read(dir.resolve(TokenizerDirectory.CODEBOOK));
         } catch (IOException e) {
             throw new TokenizerLoadException(
                     TokenizerDirectory.CODEBOOK + ": cannot be read (" + e.getMessage() + ")", e);
@@ -382,8 +382,8 @@ public final class Tokenizer implements AutoCloseable {
     }
 
     /** The code vectors, float32 [K, L] (a copy). */
-    public NpyMatrix codebook() {
-        return new NpyMatrix(codebook.rows(), codebook.cols(), codebook.values().clone());
+    public FloatMatrix codebook() {
+        return new FloatMatrix(codebook.rows(), codebook.cols(), codebook.values().clone());
     }
 
     /** Model name from the manifest. */

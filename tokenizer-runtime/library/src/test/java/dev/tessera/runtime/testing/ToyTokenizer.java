@@ -17,7 +17,7 @@ import dev.tessera.onnx.TensorShapeProto;
 import dev.tessera.onnx.TypeProto;
 import dev.tessera.onnx.ValueInfoProto;
 import dev.tessera.runtime.artifact.ManifestSchema;
-import dev.tessera.format.NpyMatrix;
+import dev.tessera.format.FloatMatrix;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
 
 import java.io.IOException;
@@ -90,14 +90,14 @@ public record ToyTokenizer(
     }
 
     /** The codebook written to codebook.npy: value (k, l) = k + l/8. */
-    public NpyMatrix codebook() {
+    public FloatMatrix codebook() {
         float[] v = new float[codebookSize * CODE_DIM];
         for (int k = 0; k < codebookSize; k++) {
             for (int l = 0; l < CODE_DIM; l++) {
                 v[k * CODE_DIM + l] = k + l / 8f;
             }
         }
-        return new NpyMatrix(codebookSize, CODE_DIM, v);
+        return new FloatMatrix(codebookSize, CODE_DIM, v);
     }
 
     /** The manifest, without checksums. */

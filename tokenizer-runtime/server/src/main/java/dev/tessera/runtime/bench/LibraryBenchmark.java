@@ -1,14 +1,21 @@
 package dev.tessera.runtime.bench;
 
+import dev.tessera.cli.CommandLines;
+import dev.tessera.cli.CommonOptions;
+import dev.tessera.cli.IntRange;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.artifact.TokenizerLoadException;
-import dev.tessera.runtime.measure.BenchmarkArguments;
 import dev.tessera.runtime.measure.MarkdownTable;
 import dev.tessera.runtime.measure.Measurement;
 import dev.tessera.runtime.measure.MeasurementPlan;
 import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.onnx.TokenizerOptions;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -16,7 +23,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * In-process library benchmark (a runnable command, not a test): {@link Tokenizer#encode} and
@@ -30,72 +37,88 @@ import java.util.Set;
  * gives the same inputs on every machine.
  *
  * <pre>
- * java -cp "tokenizer-runtime/target/tokenizer-runtime-0.1.0-SNAPSHOT.jar:tokenizer-runtime/target/lib/*" \
- *   dev.tessera.runtime.bench.LibraryBenchmark --model DIR [--batches 1,16,64,256] [--warmup-s 2]
- *   [--measure-s 3] [--repeats 5] [--seed 7] [--threads N] [--cuda]
+ * tessera bench-library --model DIR [--batches 1,16,64,256] [--warmup-s 2] [--measure-s 3]
+ *   [--repeats 5] [--seed 7] [--threads N] [--cuda]
  * </pre>
  */
-public final class LibraryBenchmark {
+@Command(
+        name = "bench-library",
+        sortOptions = false,
+        synopsisHeading = "",
+        customSynopsis = "usage: tessera bench-library --model DIR [options]%n",
+        description = {
+            "",
+            "Measures Tokenizer.encode and decode of one tokenizer directory in process: images per"
+                    + " second (mean ± std over the measured windows) and latency p50 and p99 per"
+                    + " batch size, as a Markdown table. The inputs are seeded random images.",
+            ""
+        })
+public final class LibraryBenchmark implements Callable<Integer> {
 
-    static final String USAGE =
-            "usage: LibraryBenchmark --model DIR [--batches 1,16,64,256] [--warmup-s 2]"
-                    + " [--measure-s 3] [--repeats 5] [--seed 7] [--threads N] [--cuda]";
+    private final PrintStream out;
 
-    private static final Set<String> VALUE_OPTIONS =
-            Set.of("model", "batches", "warmup-s", "measure-s", "repeats", "seed", "threads");
+    @Spec private CommandSpec spec;
 
-    private final Tokenizer tokenizer;
-    private final MeasurementPlan plan;
-    private final List<Integer> batches;
-    private final long seed;
+    @Option(names = "--model", paramLabel = "DIR", description = "tokenizer directory to measure")
+    private Path model;
+
+    @Option(
+            names = "--batches",
+            paramLabel = "N,N,...",
+            split = ",",
+            description = "batch sizes (default 1,16,64,256)")
+    private List<Integer> batches = List.of(1, 16, 64, 256);
+
+    @Mixin private PlanOptions planOptions = new PlanOptions(2, 3);
+
+    @Option(
+            names = "--repeats",
+            paramLabel = "N",
+            description = "measured windows per batch size (default ${DEFAULT-VALUE})")
+    @IntRange(min = 1)
+    private int repeats = 5;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the images (default 7)")
+    @IntRange(min = 0)
+    private int seed = 7;
+
+    @Mixin private EngineOptions engine;
+
+    @Mixin private CommonOptions common;
+
+    private Tokenizer tokenizer;
+    private MeasurementPlan plan;
 
     /**
-     * @param tokenizer the tokenizer to measure; the caller closes it
-     * @param plan warm-up, window length and repeats of every measurement
-     * @param batches batch sizes, each ≥ 1
-     * @param seed seed of the synthetic images
+     * @param out where the header and the table go
      */
-    public LibraryBenchmark(
-            Tokenizer tokenizer, MeasurementPlan plan, List<Integer> batches, long seed) {
-        if (batches.isEmpty() || batches.stream().anyMatch(b -> b < 1)) {
-            throw new IllegalArgumentException(
-                    "--batches: expected batch sizes ≥ 1, got " + batches);
-        }
-        this.tokenizer = tokenizer;
-        this.plan = plan;
-        this.batches = List.copyOf(batches);
-        this.seed = seed;
+    public LibraryBenchmark(PrintStream out) {
+        this.out = out;
     }
 
-    /** Runs the benchmark and prints the machine, the model and the table to standard output. */
-    public static void main(String[] args) throws Exception {
-        Path model;
-        MeasurementPlan plan;
-        List<Integer> batches;
-        long seed;
-        TokenizerOptions options;
+    /** Opens the model, measures, prints. */
+    @Override
+    public Integer call() throws Exception {
+        if (model == null) {
+            throw CommandLines.usageError(spec, "expected --model DIR (a tokenizer directory)");
+        }
+        if (batches.isEmpty() || batches.stream().anyMatch(b -> b < 1)) {
+            throw CommandLines.usageError(
+                    spec, "--batches: expected batch sizes ≥ 1, got " + batches);
+        }
         try {
-            BenchmarkArguments a = BenchmarkArguments.parse(args, VALUE_OPTIONS, Set.of("cuda"));
-            model = a.requiredPath("model");
-            plan = a.plan(2, 3, 5);
-            batches = a.integers("batches", List.of(1, 16, 64, 256), 1);
-            seed = a.integer("seed", 7, 0);
-            options =
-                    TokenizerOptions.defaults()
-                            .withCuda(a.has("cuda"))
-                            .withIntraOpThreads(a.integer("threads", 0, 0));
+            plan =
+                    new MeasurementPlan(
+                            planOptions.warmupSeconds, planOptions.measureSeconds, repeats);
         } catch (IllegalArgumentException e) {
-            System.err.println("LibraryBenchmark: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
+            throw CommandLines.usageError(spec, e.getMessage());
         }
-        try (Tokenizer tokenizer = Tokenizer.open(model, options)) {
-            new LibraryBenchmark(tokenizer, plan, batches, seed).run(System.out, options);
-        } catch (TokenizerLoadException e) {
-            System.err.println("LibraryBenchmark: cannot open " + model + ": " + e.getMessage());
-            System.exit(1);
+        TokenizerOptions options = engine.options();
+        try (Tokenizer opened = EngineOptions.open(model, options)) {
+            tokenizer = opened;
+            run(options);
         }
+        return 0;
     }
 
     /**
@@ -104,7 +127,7 @@ public final class LibraryBenchmark {
      * @param options the options the tokenizer was opened with, for the header
      * @throws Exception the first failure of a call
      */
-    public void run(PrintStream out, TokenizerOptions options) throws Exception {
+    private void run(TokenizerOptions options) throws Exception {
         out.printf(
                 Locale.ROOT,
                 "model %s:%s, input %dx%dx%d, grid %dx%d, K=%d, %s, intra-op threads %s,"

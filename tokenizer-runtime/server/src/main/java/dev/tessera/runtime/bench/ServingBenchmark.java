@@ -4,6 +4,9 @@ import dev.tessera.api.v1.EncodeRequest;
 import dev.tessera.api.v1.ModelRef;
 import dev.tessera.api.v1.TokenizerServiceGrpc;
 import dev.tessera.api.v1.TokenizerServiceGrpc.TokenizerServiceBlockingStub;
+import dev.tessera.cli.CommandLines;
+import dev.tessera.cli.CommonOptions;
+import dev.tessera.cli.IntRange;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.WireTensors;
 import dev.tessera.runtime.measure.MarkdownTable;
@@ -20,12 +23,20 @@ import dev.tessera.runtime.server.metrics.MetricsRegistry;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,14 +48,24 @@ import java.util.regex.Pattern;
  * off; one Markdown table row per number of callers.
  *
  * <pre>
- * java -cp "tokenizer-runtime/target/tokenizer-runtime-*.jar:tokenizer-runtime/target/lib/*" \
- *   dev.tessera.runtime.bench.ServingBenchmark --model DIR [--callers 1,16,64] [--warmup-s 3]
- *   [--measure-s 10] [--max-batch 256] [--max-delay-ms 2] [--threads N] [--cuda]
+ * tessera bench-serve-local --model DIR [--callers 1,16,64] [--warmup-s 3] [--measure-s 10]
+ *   [--max-batch 256] [--max-delay-ms 2] [--threads N] [--cuda]
  * </pre>
  */
-public final class ServingBenchmark {
-
-    private static final Pattern OPTION = Pattern.compile("--([a-z-]+)");
+@Command(
+        name = "bench-serve-local",
+        sortOptions = false,
+        synopsisHeading = "",
+        customSynopsis = "usage: tessera bench-serve-local --model DIR [options]%n",
+        description = {
+            "",
+            "Serves one tokenizer directory on a local port with dynamic batching and measures N"
+                    + " concurrent callers sending one image per Encode call: images per second,"
+                    + " p50 and p99 latency, the mean batch formed and the library's throughput at"
+                    + " that batch, one Markdown table row per number of callers.",
+            ""
+        })
+public final class ServingBenchmark implements Callable<Integer> {
 
     private record Options(
             Path model,
@@ -55,13 +76,67 @@ public final class ServingBenchmark {
             int maxDelayMs,
             TokenizerOptions tokenizer) {}
 
-    private ServingBenchmark() {}
+    private final PrintStream out;
+
+    @Spec private CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "tokenizer directory to serve")
+    private Path model;
+
+    @Option(
+            names = "--callers",
+            paramLabel = "N,N,...",
+            split = ",",
+            description = "numbers of concurrent callers (default 1,16,64)")
+    private List<Integer> callers = List.of(1, 16, 64);
+
+    @Mixin private PlanOptions plan = new PlanOptions(3, 10);
+
+    @Option(
+            names = "--max-batch",
+            paramLabel = "N",
+            description = "the server's --max-batch (default ${DEFAULT-VALUE})")
+    @IntRange(min = 1, max = 1 << 16)
+    private int maxBatch = 256;
+
+    @Option(
+            names = "--max-delay-ms",
+            paramLabel = "N",
+            description = "the server's --max-delay-ms (default ${DEFAULT-VALUE})")
+    @IntRange(min = 0, max = 10_000)
+    private int maxDelayMs = 2;
+
+    @Mixin private EngineOptions engine;
+
+    @Mixin private CommonOptions common;
+
+    /**
+     * @param out where the header and the table go
+     */
+    public ServingBenchmark(PrintStream out) {
+        this.out = out;
+    }
 
     /** Runs the benchmark and prints one table row per number of callers. */
-    public static void main(String[] args) throws Exception {
-        Options o = parse(args);
+    @Override
+    public Integer call() throws Exception {
+        if (model == null) {
+            throw CommandLines.usageError(spec, "expected --model DIR (a tokenizer directory)");
+        }
+        if (callers.isEmpty() || callers.stream().anyMatch(c -> c < 1)) {
+            throw CommandLines.usageError(spec, "--callers: expected counts ≥ 1, got " + callers);
+        }
+        Options o =
+                new Options(
+                        model,
+                        callers,
+                        plan.warmupSeconds,
+                        plan.measureSeconds,
+                        maxBatch,
+                        maxDelayMs,
+                        engine.options());
         try (ModelRegistry registry = new ModelRegistry()) {
-            Tokenizer tokenizer = Tokenizer.open(o.model(), o.tokenizer());
+            Tokenizer tokenizer = EngineOptions.open(o.model(), o.tokenizer());
             registry.register(tokenizer);
             ServerConfig config =
                     ServerConfig.defaults()
@@ -85,12 +160,13 @@ public final class ServingBenchmark {
                 }
             }
         }
+        return 0;
     }
 
-    private static void report(
+    private void report(
             Options o, Tokenizer tokenizer, TokenizerServer server, ManagedChannel channel)
             throws Exception {
-        System.out.printf(
+        out.printf(
                 Locale.ROOT,
                 "model %s:%s, input %dx%dx%d, %s, --max-batch %d, --max-delay-ms %d, %d cores%n",
                 tokenizer.name(),
@@ -139,8 +215,8 @@ public final class ServingBenchmark {
                     String.format(Locale.ROOT, "%.0f", library),
                     String.format(Locale.ROOT, "%.2f", r.callsPerSecond() / library));
         }
-        System.out.println();
-        System.out.print(table.render());
+        out.println();
+        out.print(table.render());
     }
 
     private static List<EncodeRequest> requests(Tokenizer t, int count) {
@@ -194,51 +270,5 @@ public final class ServingBenchmark {
                 .measure(batch, () -> t.encode(images))
                 .imagesPerSecond()
                 .mean();
-    }
-
-    private static Options parse(String[] args) {
-        Path model = null;
-        List<Integer> callers = List.of(1, 16, 64);
-        double warmup = 3;
-        double measure = 10;
-        int maxBatch = 256;
-        int maxDelay = 2;
-        TokenizerOptions tokenizer = TokenizerOptions.defaults();
-        for (int i = 0; i < args.length; i++) {
-            Matcher m = OPTION.matcher(args[i]);
-            if (!m.matches()) {
-                throw new IllegalArgumentException("unexpected argument " + args[i]);
-            }
-            if (m.group(1).equals("cuda")) {
-                tokenizer = tokenizer.withCuda(true);
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(args[i] + " expects a value");
-            }
-            String v = args[++i];
-            switch (m.group(1)) {
-                case "model" -> model = Path.of(v);
-                case "callers" ->
-                        callers =
-                                java.util.Arrays.stream(v.split(","))
-                                        .map(String::trim)
-                                        .map(Integer::parseInt)
-                                        .toList();
-                case "warmup-s" -> warmup = Double.parseDouble(v);
-                case "measure-s" -> measure = Double.parseDouble(v);
-                case "max-batch" -> maxBatch = Integer.parseInt(v);
-                case "max-delay-ms" -> maxDelay = Integer.parseInt(v);
-                case "threads" -> tokenizer = tokenizer.withIntraOpThreads(Integer.parseInt(v));
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        if (model == null) {
-            throw new IllegalArgumentException(
-                    "usage: ServingBenchmark --model DIR [--callers 1,16,64] [--warmup-s 3]"
-                            + " [--measure-s 10] [--max-batch 256] [--max-delay-ms 2] [--threads N]"
-                            + " [--cuda]");
-        }
-        return new Options(model, callers, warmup, measure, maxBatch, maxDelay, tokenizer);
     }
 }

@@ -1,8 +1,21 @@
 package dev.tessera.runtime.cli;
 
 import dev.tessera.api.v1.ModelSummary;
+import dev.tessera.cli.CommandFailedException;
+import dev.tessera.cli.CommandLines;
+import dev.tessera.cli.CommonOptions;
+import dev.tessera.cli.IntRange;
+import dev.tessera.format.ImageCodec;
+import dev.tessera.format.TokenFile;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,6 +26,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 /**
  * {@code decode}: one token file → one PNG per grid in {@code --out-dir}. The files are named after
@@ -24,9 +38,50 @@ import java.util.Objects;
  * the recorded model and version (JSON) must be the model decoding them, the grid must be the
  * model's, and every id must lie in [0, K).
  */
-final class DecodeCommand {
+@Command(
+        name = "decode",
+        sortOptions = false,
+        synopsisHeading = "",
+        customSynopsis =
+                "usage: tessera decode (--model DIR | --server HOST:PORT) --tokens FILE --out-dir"
+                        + " DIR%n",
+        description = {
+            "",
+            "Decodes a token file (.npy or .json) into one PNG per grid. The PNGs are named after"
+                    + " the images a .json file records (a.png, ...), else 000000.png, 000001.png,"
+                    + " ...; existing files of those names are replaced. With --server and a .json"
+                    + " file, the recorded model and version are used unless --name/--version say"
+                    + " otherwise.",
+            ""
+        })
+final class DecodeCommand implements Callable<Integer> {
 
     private final PrintStream out;
+
+    @Spec private CommandSpec spec;
+
+    @Option(names = "--tokens", paramLabel = "FILE", description = "token file to read")
+    private Path tokensFile;
+
+    @Option(
+            names = "--out-dir",
+            paramLabel = "DIR",
+            description = "directory for the PNG files (created if missing)")
+    private Path outDir;
+
+    @Parameters(hidden = true)
+    private List<String> unexpected = new ArrayList<>();
+
+    @Mixin private EndpointOptions where;
+
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            description = "images or grids per call (default ${DEFAULT-VALUE})")
+    @IntRange(min = 1, max = 1 << 16)
+    private int batch = EncodeCommand.DEFAULT_BATCH;
+
+    @Mixin private CommonOptions common;
 
     /**
      * @param out where the one-line summary goes
@@ -38,23 +93,43 @@ final class DecodeCommand {
     /**
      * @throws CommandFailedException naming the token file, the output or the server at fault
      */
-    void run(DecodeArguments args) throws CommandFailedException {
-        TokenFile file = read(args.tokens());
+    @Override
+    public Integer call() {
+        Endpoint endpoint = where.endpoint(spec);
+        Path tokensPath =
+                EncodeCommand.requireTokenFile(
+                        spec, "--tokens", tokensFile, "FILE (a .npy or .json token file)");
+        if (outDir == null) {
+            throw CommandLines.usageError(spec, "expected --out-dir DIR (where the PNG files go)");
+        }
+        if (!unexpected.isEmpty()) {
+            throw CommandLines.usageError(
+                    spec,
+                    "unexpected argument \""
+                            + unexpected.get(0)
+                            + "\"; the token file goes after --tokens");
+        }
+        run(endpoint, tokensPath);
+        return 0;
+    }
+
+    private void run(Endpoint given, Path tokensPath) {
+        TokenFile file = read(tokensPath);
         // A JSON file says which model wrote it; on a server, that is the model to ask for.
-        EndpointArguments where = args.endpoint().withDefaultModel(file.model(), file.version());
+        Endpoint where = given.withDefaultModel(file.model(), file.version());
         try (TokenizerEndpoint endpoint = TokenizerEndpoint.open(where)) {
             ModelSummary model = endpoint.model();
-            checkOrigin(args.tokens(), file, model, endpoint.where());
-            checkFits(args.tokens(), file.tokens(), model);
-            PngImages.forModel(model.getChannels(), model.getImageHeight(), model.getImageWidth());
+            checkOrigin(tokensPath, file, model, endpoint.where());
+            checkFits(tokensPath, file.tokens(), model);
+            TokenizerEndpoint.requireImageChannels(model.getChannels());
             List<String> names = outputNames(file);
-            createDirectories(args.outDir());
+            createDirectories(outDir);
             TokenBatch tokens = file.tokens();
-            for (int from = 0; from < tokens.count(); from += args.batch()) {
-                int to = Math.min(tokens.count(), from + args.batch());
+            for (int from = 0; from < tokens.count(); from += batch) {
+                int to = Math.min(tokens.count(), from + batch);
                 ImageBatch images = endpoint.decode(slice(tokens, from, to));
                 for (int i = 0; i < images.count(); i++) {
-                    write(args.outDir().resolve(names.get(from + i)), images, i);
+                    write(outDir.resolve(names.get(from + i)), images, i);
                 }
             }
             out.printf(
@@ -64,7 +139,7 @@ final class DecodeCommand {
                     model.getName(),
                     model.getVersion(),
                     endpoint.where(),
-                    args.outDir(),
+                    outDir,
                     names.size() == 1
                             ? names.get(0)
                             : names.get(0) + " ... " + names.get(names.size() - 1));
@@ -186,7 +261,7 @@ final class DecodeCommand {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new CommandFailedException(
-                    dir + ": cannot create the output directory (" + TokenCommands.reason(e) + ")",
+                    dir + ": cannot create the output directory (" + CommandLines.reason(e) + ")",
                     e);
         }
     }
@@ -194,10 +269,10 @@ final class DecodeCommand {
     private static void write(Path file, ImageBatch images, int index)
             throws CommandFailedException {
         try {
-            PngImages.write(file, images, index);
+            ImageCodec.writePng(file, images, index);
         } catch (IOException e) {
             throw new CommandFailedException(
-                    file + ": cannot be written (" + TokenCommands.reason(e) + ")", e);
+                    file + ": cannot be written (" + CommandLines.reason(e) + ")", e);
         }
     }
 }

@@ -1,13 +1,17 @@
 package dev.tessera.runtime.cli;
 
 import dev.tessera.api.v1.ModelSummary;
+import dev.tessera.cli.CommandFailedException;
+import dev.tessera.format.ImageCodec;
+import dev.tessera.format.ImageFileException;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.artifact.TokenizerLoadException;
+import dev.tessera.runtime.onnx.Tokenizer;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** A tokenizer directory opened in this process; owns the {@link Tokenizer}. */
@@ -45,8 +49,21 @@ final class LocalEndpoint implements TokenizerEndpoint {
     @Override
     public TokenBatch encode(List<Path> files) throws CommandFailedException {
         Tokenizer t = tokenizer;
-        PngImages png = PngImages.forModel(t.channels(), t.imageHeight(), t.imageWidth());
-        return t.encode(png.read(files));
+        TokenizerEndpoint.requireImageChannels(t.channels());
+        List<byte[]> bytes = new ArrayList<>(files.size());
+        for (Path file : files) {
+            bytes.add(TokenizerEndpoint.readImageFile(file));
+        }
+        try {
+            return t.encode(
+                    ImageCodec.readForModel(bytes, t.channels(), t.imageHeight(), t.imageWidth()));
+        } catch (ImageFileException e) {
+            String resize = e.reason() == ImageFileException.Reason.WRONG_SIZE
+                    ? "; images are not resized"
+                    : "";
+            throw new CommandFailedException(
+                    files.get(e.index()) + ": " + e.getMessage() + resize, e.getCause());
+        }
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class ServeCommand implements AutoCloseable {
      * @throws IOException if the server or metrics endpoint cannot listen, or a TLS, token or
      *     repository path cannot be read
      */
-    public static ServeCommand start(ServeArguments args, PrintStream out) throws IOException {
+    public static ServeCommand start(ServeSettings args, PrintStream out) throws IOException {
         Logger tuned = configureLogging(args.verbose());
         ModelRegistry registry = new ModelRegistry();
         TokenizerServer server = null;
@@ -102,7 +102,7 @@ public final class ServeCommand implements AutoCloseable {
     }
 
     private static RepositoryWatcher watch(
-            ServeArguments args,
+            ServeSettings args,
             ModelRegistry registry,
             TokenizerServer server,
             ServerMetrics metrics,
@@ -201,7 +201,7 @@ public final class ServeCommand implements AutoCloseable {
         return netty;
     }
 
-    private static Tokenizer open(Path dir, ServeArguments args) {
+    private static Tokenizer open(Path dir, ServeSettings args) {
         try {
             return Tokenizer.open(dir, args.tokenizer());
         } catch (TokenizerLoadException e) {
@@ -211,7 +211,7 @@ public final class ServeCommand implements AutoCloseable {
     }
 
     private static TokenizerServer listen(
-            ModelRegistry registry, ServeArguments args, ServerMetrics metrics) throws IOException {
+            ModelRegistry registry, ServeSettings args, ServerMetrics metrics) throws IOException {
         String where = args.server().host() + ":" + args.server().port();
         try {
             return TokenizerServer.listen(registry, args.server(), metrics);
@@ -229,7 +229,7 @@ public final class ServeCommand implements AutoCloseable {
         }
     }
 
-    private static PrometheusEndpoint metricsEndpoint(ServeArguments args, MetricsRegistry metrics)
+    private static PrometheusEndpoint metricsEndpoint(ServeSettings args, MetricsRegistry metrics)
             throws IOException {
         try {
             return PrometheusEndpoint.start(args.server().host(), args.metricsPort(), metrics);

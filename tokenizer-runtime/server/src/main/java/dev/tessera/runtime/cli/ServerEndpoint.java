@@ -1,6 +1,7 @@
 package dev.tessera.runtime.cli;
 
 import dev.tessera.api.v1.ModelSummary;
+import dev.tessera.cli.CommandFailedException;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.client.TokenizerClient;
@@ -8,9 +9,6 @@ import dev.tessera.runtime.client.TokenizerClientException;
 
 import io.grpc.Status;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +35,7 @@ final class ServerEndpoint implements TokenizerEndpoint {
         this.model = model;
     }
 
-    static ServerEndpoint open(EndpointArguments args) throws CommandFailedException {
+    static ServerEndpoint open(Endpoint args) throws CommandFailedException {
         TokenizerClient client;
         try {
             client = TokenizerClient.connect(args.clientConfig());
@@ -68,7 +66,7 @@ final class ServerEndpoint implements TokenizerEndpoint {
     public TokenBatch encode(List<Path> files) throws CommandFailedException {
         List<byte[]> bytes = new ArrayList<>(files.size());
         for (Path file : files) {
-            bytes.add(read(file));
+            bytes.add(TokenizerEndpoint.readImageFile(file));
         }
         try {
             return client.encodePng(model.getName(), model.getVersion(), bytes);
@@ -87,16 +85,6 @@ final class ServerEndpoint implements TokenizerEndpoint {
                 }
             }
             throw failure(server, e);
-        }
-    }
-
-    private static byte[] read(Path file) throws CommandFailedException {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new CommandFailedException(file + ": no such file", e);
-        } catch (IOException e) {
-            throw new CommandFailedException(file + ": cannot be read (" + e.getMessage() + ")", e);
         }
     }
 

@@ -1,9 +1,12 @@
 package dev.tessera.runtime.cli;
 
 import dev.tessera.api.v1.ModelSummary;
+import dev.tessera.cli.CommandFailedException;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,7 +23,7 @@ sealed interface TokenizerEndpoint extends AutoCloseable permits LocalEndpoint, 
      * @throws CommandFailedException if the directory cannot be loaded or the server does not
      *     answer or does not hold the model
      */
-    static TokenizerEndpoint open(EndpointArguments args) throws CommandFailedException {
+    static TokenizerEndpoint open(Endpoint args) throws CommandFailedException {
         return args.local() ? LocalEndpoint.open(args.modelDir()) : ServerEndpoint.open(args);
     }
 
@@ -45,6 +48,35 @@ sealed interface TokenizerEndpoint extends AutoCloseable permits LocalEndpoint, 
      * @throws CommandFailedException if the model refuses them
      */
     ImageBatch decode(TokenBatch tokens) throws CommandFailedException;
+
+    /**
+     * The bytes of an image file.
+     *
+     * @throws CommandFailedException naming the file if it is missing or cannot be read
+     */
+    static byte[] readImageFile(Path file) throws CommandFailedException {
+        if (!Files.isRegularFile(file)) {
+            throw new CommandFailedException(
+                    file + (Files.exists(file) ? ": not a file" : ": no such file"));
+        }
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new CommandFailedException(file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * @throws CommandFailedException unless image files can give the model's channels
+     */
+    static void requireImageChannels(int channels) throws CommandFailedException {
+        if (channels != 1 && channels != 3) {
+            throw new CommandFailedException(
+                    "the model takes "
+                            + channels
+                            + "-channel images; PNG files can only give 1 (grayscale) or 3 (RGB)");
+        }
+    }
 
     /** Releases the model or the connection. */
     @Override

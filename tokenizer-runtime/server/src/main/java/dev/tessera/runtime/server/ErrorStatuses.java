@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The error mapping of DESIGN.md §4, in one place: what the caller did wrong becomes {@code
+ * The error mapping of docs/serving.md, in one place: what the caller did wrong becomes {@code
  * INVALID_ARGUMENT}, {@code NOT_FOUND} or {@code RESOURCE_EXHAUSTED} with the exception's sentence;
  * a closed model {@code UNAVAILABLE}; anything else is the server's fault, answered {@code
  * INTERNAL} without internals and recorded in the call's log line.

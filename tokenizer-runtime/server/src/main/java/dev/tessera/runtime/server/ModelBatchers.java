@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The encode and decode batchers of one model version: requests of concurrent callers are merged
  * into one ONNX Runtime run and the result is split back per request. Since the token ids of an
- * image do not depend on the other images of its batch (DESIGN.md §4), merging never changes an
+ * image do not depend on the other images of its batch (docs/serving.md), merging never changes an
  * answer. Owns both batchers.
  */
 final class ModelBatchers implements AutoCloseable {

@@ -2,15 +2,20 @@ package dev.tessera.runtime.server;
 
 import dev.tessera.api.v1.DType;
 import dev.tessera.api.v1.EncodeRequest;
+import dev.tessera.api.v1.EncodedImage;
+import dev.tessera.api.v1.EncodedImages;
 import dev.tessera.api.v1.ModelRef;
 import dev.tessera.api.v1.RawTensor;
 import dev.tessera.api.v1.TokenGrid;
+import dev.tessera.format.ImageCodec;
+import dev.tessera.format.ImageFileException;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.onnx.Tokenizer;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -30,15 +35,75 @@ final class ProtoConversions {
     static ImageBatch images(EncodeRequest request, Tokenizer t, int maxBatch) {
         return switch (request.getImagesCase()) {
             case PIXELS -> rawImages(request.getPixels(), t, maxBatch);
-            case ENCODED ->
-                    new ImageFileDecoder(t.channels(), t.imageHeight(), t.imageWidth())
-                            .decode(request.getEncoded(), maxBatch);
+            case ENCODED -> encodedImages(request.getEncoded(), t, maxBatch);
             case IMAGES_NOT_SET ->
                     throw new InvalidInputException(
                             "images",
                             "images: expected pixels (raw uint8 NCHW) or encoded (PNG/JPEG files),"
                                     + " got neither");
         };
+    }
+
+    /**
+     * The PNG and JPEG files of a request as a batch of the model's exact size, read as {@code
+     * tessera encode} reads them; every refusal names the request field ({@code encoded.images[i]})
+     * and what was expected.
+     */
+    private static ImageBatch encodedImages(EncodedImages files, Tokenizer t, int maxBatch) {
+        int n = files.getImagesCount();
+        if (n == 0) {
+            throw new InvalidInputException(
+                    "encoded.images", "encoded.images: expected at least one image, got none");
+        }
+        if (t.channels() != 1 && t.channels() != 3) {
+            throw new InvalidInputException(
+                    "encoded",
+                    "encoded: expected raw pixels for this model's "
+                            + t.channels()
+                            + "-channel input; PNG/JPEG input needs 1 or 3 channels");
+        }
+        BatchLimitException.check("encoded.images", n, maxBatch);
+        List<byte[]> bytes = new ArrayList<>(n);
+        for (EncodedImage image : files.getImagesList()) {
+            bytes.add(image.getData().toByteArray());
+        }
+        try {
+            return ImageCodec.readForModel(bytes, t.channels(), t.imageHeight(), t.imageWidth());
+        } catch (ImageFileException e) {
+            String field = "encoded.images[" + e.index() + "]";
+            int length = bytes.get(e.index()).length;
+            throw switch (e.reason()) {
+                case NOT_AN_IMAGE -> undecodable(field, length, null);
+                case UNREADABLE -> undecodable(field, length, e.getCause());
+                case UNSUPPORTED_FORMAT ->
+                        new InvalidInputException(
+                                field, field + ": expected a PNG or JPEG image, got " + e.format());
+                case WRONG_SIZE ->
+                        new InvalidInputException(
+                                field,
+                                field
+                                        + ": expected "
+                                        + t.imageWidth()
+                                        + "x"
+                                        + t.imageHeight()
+                                        + " pixels (width x height), got "
+                                        + e.width()
+                                        + "x"
+                                        + e.height());
+            };
+        }
+    }
+
+    private static InvalidInputException undecodable(String field, int length, Throwable cause) {
+        String why =
+                cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")";
+        return new InvalidInputException(
+                field,
+                field
+                        + ": expected a PNG or JPEG image, got "
+                        + length
+                        + " bytes that do not decode as one"
+                        + why);
     }
 
     private static ImageBatch rawImages(RawTensor pixels, Tokenizer t, int maxBatch) {

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * fails it), is checked against the model's shapes on the calling thread, then waits in the model's
  * dynamic batcher for a merged ONNX Runtime run; the answer echoes {@code request_id} and the model
  * name and version used. The streaming methods handle each message the same way and answer in order
- * (see {@link OrderedStream}). Errors follow DESIGN.md §4 (see {@link ErrorStatuses}); while the
+ * (see {@link OrderedStream}). Errors follow docs/serving.md (see {@link ErrorStatuses}); while the
  * server is still loading its models every call is {@code UNAVAILABLE}. No request can stop the
  * server.
  */

@@ -94,9 +94,9 @@ class RuntimeCliTest {
     }
 
     @Test
-    void parsesEveryOption() throws UsageException {
-        ServeArguments args =
-                ServeArguments.parse(
+    void parsesEveryOption() {
+        ServeSettings args =
+                ParsedServe.parse(
                         List.of(
                                 "--model",
                                 "a",
@@ -117,7 +117,7 @@ class RuntimeCliTest {
         assertEquals(2, args.tokenizer().intraOpThreads());
         assertTrue(args.tokenizer().useCuda());
         assertTrue(args.verbose());
-        ServeArguments defaults = ServeArguments.parse(List.of("--model", "a"));
+        ServeSettings defaults = ParsedServe.parse(List.of("--model", "a"));
         assertEquals("127.0.0.1", defaults.server().host());
         assertEquals(50051, defaults.server().port());
         assertFalse(defaults.tokenizer().useCuda());
@@ -160,8 +160,8 @@ class RuntimeCliTest {
     void serveReportsModelsAndAddressAndAnswers() throws Exception {
         Path gray = ToyTokenizer.gray("toy", "1").writeTo(temp);
         Path rgb = ToyTokenizer.rgb("toy-rgb", "2").writeTo(temp);
-        ServeArguments args =
-                ServeArguments.parse(
+        ServeSettings args =
+                ParsedServe.parse(
                         List.of(
                                 "--model",
                                 gray.toString(),

@@ -51,8 +51,8 @@ class ServeCommandTest {
         Files.move(toy1, repo.resolve("toy").resolve("1"));
         Path tokens = Files.writeString(temp.resolve("tokens"), "t0ken\n");
         int metricsPort = freePort();
-        ServeArguments args =
-                ServeArguments.parse(
+        ServeSettings args =
+                ParsedServe.parse(
                         List.of(
                                 "--models",
                                 repo.toString(),

@@ -3,6 +3,7 @@ package dev.tessera.runtime.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.format.TokenFile;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.testing.ImageFiles;
 

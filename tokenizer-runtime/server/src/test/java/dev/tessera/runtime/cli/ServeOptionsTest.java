@@ -2,7 +2,6 @@ package dev.tessera.runtime.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.runtime.server.CallLimits;
@@ -13,25 +12,44 @@ import dev.tessera.runtime.server.security.TlsConfig;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** The serving options of {@code tessera serve}: defaults, every option, and refusals. */
-class ServeArgumentsTest {
+class ServeOptionsTest {
 
-    private static ServeArguments parse(String... args) throws UsageException {
-        return ServeArguments.parse(List.of(args));
+    private static ServeSettings parse(String... args) {
+        return ParsedServe.parse(List.of(args));
     }
 
+    /** The one-line error of {@code tessera serve ARGS}, without its "error: ". */
     private static String refusal(String... args) {
-        return assertThrows(UsageException.class, () -> parse(args)).getMessage();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> line = new ArrayList<>(List.of("serve"));
+        line.addAll(List.of(args));
+        PrintStream print = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(2, new RuntimeCli(print, print).run(line.toArray(String[]::new)));
+        return err.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow()
+                .substring("error: ".length());
+    }
+
+    private static String serveUsage() {
+        return new RuntimeCli(System.out, System.err)
+                .commandLine()
+                .getSubcommands()
+                .get("serve")
+                .getUsageMessage();
     }
 
     @Test
-    void defaultsAreSaneForOneHost() throws UsageException {
-        ServeArguments a = parse("--models", "repo");
+    void defaultsAreSaneForOneHost() {
+        ServeSettings a = parse("--models", "repo");
         assertEquals(List.of(), a.models());
         assertEquals(Optional.of(Path.of("repo")), a.repository());
         assertEquals(Duration.ofSeconds(2), a.pollInterval());
@@ -49,8 +67,8 @@ class ServeArgumentsTest {
     }
 
     @Test
-    void parsesEveryServingOption() throws UsageException {
-        ServeArguments a =
+    void parsesEveryServingOption() {
+        ServeSettings a =
                 parse(
                         "--model",
                         "a",
@@ -111,7 +129,7 @@ class ServeArgumentsTest {
     }
 
     @Test
-    void aLargeBatchGetsAQueueThatHoldsIt() throws UsageException {
+    void aLargeBatchGetsAQueueThatHoldsIt() {
         assertEquals(
                 4096,
                 parse("--model", "a", "--max-batch", "4096").server().batching().queueCapacity());
@@ -173,7 +191,7 @@ class ServeArgumentsTest {
                         "--tls-key",
                         "--tls-client-ca",
                         "--auth-token-file")) {
-            assertTrue(RuntimeCli.USAGE.contains("  " + option), option);
+            assertTrue(serveUsage().contains("  " + option), option);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.tessera.runtime.cli;
+package dev.tessera.format;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -16,11 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-class NpyMatrixTest {
+class NpyArrayTest {
 
     @Test
     void headerIsNumpysV1LayoutPaddedToAMultipleOf64Bytes() {
-        byte[] header = new NpyMatrix(2, 3, new float[6]).header();
+        byte[] header = NpyArray.float32(new float[6], 2, 3).header().toBytes();
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
         // 10 preamble bytes + 59-byte dict + 58 spaces + newline = 128, byte for byte what
         // numpy.save writes for np.zeros((2, 3), np.float32).
@@ -37,7 +37,7 @@ class NpyMatrixTest {
 
     @Test
     void longHeaderPadsToTheNextMultipleOf64() {
-        byte[] header = new NpyMatrix(100000, 1, new float[100000]).header();
+        byte[] header = NpyArray.float32(new float[100000], 100000, 1).header().toBytes();
         assertEquals(0, header.length % 64);
         assertEquals('\n', header[header.length - 1]);
     }
@@ -45,7 +45,7 @@ class NpyMatrixTest {
     @Test
     void writeThenReadGivesTheSameValues(@TempDir Path dir) throws IOException {
         float[] values = {0f, -1.5f, 3.25f, Float.MIN_VALUE, 1e30f, -0f};
-        NpyMatrix m = new NpyMatrix(3, 2, values);
+        FloatMatrix m = new FloatMatrix(3, 2, values);
         Path file = dir.resolve("codebook.npy");
         m.write(file);
         byte[] bytes = Files.readAllBytes(file);
@@ -53,30 +53,32 @@ class NpyMatrixTest {
         // Data follows the header, little-endian: -1.5f is 0xBFC00000.
         assertArrayEquals(
                 new byte[] {0, 0, (byte) 0xC0, (byte) 0xBF}, Arrays.copyOfRange(bytes, 132, 136));
-        NpyMatrix back = NpyMatrix.read(file);
+        FloatMatrix back = FloatMatrix.read(file);
         assertEquals(m, back);
         assertEquals(3.25f, back.get(1, 0));
     }
 
     @Test
     void refusesOtherDtypes() {
-        byte[] bytes = new NpyMatrix(1, 1, new float[1]).toBytes();
+        byte[] bytes = new FloatMatrix(1, 1, new float[1]).toNpy().toBytes();
         byte[] f8 =
                 new String(bytes, StandardCharsets.ISO_8859_1)
                         .replace("<f4", "<f8")
                         .getBytes(StandardCharsets.ISO_8859_1);
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> NpyMatrix.fromBytes(f8));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> FloatMatrix.parse(f8));
         assertTrue(e.getMessage().contains("'<f8'"), e.getMessage());
     }
 
     @Test
     void refusesTruncatedData() {
-        byte[] bytes = new NpyMatrix(2, 2, new float[4]).toBytes();
+        byte[] bytes = new FloatMatrix(2, 2, new float[4]).toNpy().toBytes();
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> NpyMatrix.fromBytes(Arrays.copyOf(bytes, bytes.length - 1)));
+                        () -> NpyArray.parse(Arrays.copyOf(bytes, bytes.length - 1)));
         assertEquals("data: expected 16 bytes for shape (2, 2), got 15", e.getMessage());
     }
 }

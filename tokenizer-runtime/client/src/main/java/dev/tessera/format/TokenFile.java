@@ -1,11 +1,13 @@
-package dev.tessera.runtime.cli;
+package dev.tessera.format;
 
+import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.TokenBatch;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -17,10 +19,10 @@ import java.util.Objects;
  * The format follows the file name:
  *
  * <ul>
- *   <li>{@code .npy}: a NumPy array, int32 little-endian, shape {@code (N, h, w)}, C order; only
- *       the ids are stored. Read back are also int8/uint8/int16/uint16/int32/uint32/int64/uint64
- *       arrays (NumPy's default integer is int64) whose values fit an int32, and 2-D {@code (h, w)}
- *       arrays as one grid.
+ *   <li>{@code .npy}: a NumPy array ({@link NpyArray}), int32 little-endian, shape {@code (N, h,
+ *       w)}; only the ids are stored. Read back are also int8/uint8/int16/uint16/int32/uint32/
+ *       int64/uint64 arrays (NumPy's default integer is int64) whose values fit an int32, and 2-D
+ *       {@code (h, w)} arrays as one grid.
  *   <li>{@code .json}: an object with {@code "shape": [N, h, w]} and the ids flat in row-major
  *       order, {@code "ids": [...]}, plus what is known of their origin: {@code "model"}, {@code
  *       "version"}, {@code "codebook_size"} (K) and {@code "images"} (the file name of each image,
@@ -93,16 +95,47 @@ public record TokenFile(
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such file", e);
         }
         try {
             return switch (format) {
-                case NPY -> of(NpyTokens.fromBytes(bytes));
-                case JSON -> JsonTokens.parse(new String(bytes, StandardCharsets.UTF_8));
+                case NPY -> of(tokens(NpyArray.parse(bytes, NpyHeader::requireIntegers)));
+                case JSON -> TokenJson.parse(new String(bytes, StandardCharsets.UTF_8));
             };
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The grids of an integer array of shape (N, h, w), or (h, w) for one grid. */
+    private static TokenBatch tokens(NpyArray array) {
+        long[] values = array.longs();
+        long[] dims = array.header().shape();
+        if (dims.length == 2) {
+            dims = new long[] {1, dims[0], dims[1]};
+        }
+        if (dims.length != 3 || dims[0] < 1 || dims[1] < 1 || dims[2] < 1) {
+            throw new IllegalArgumentException(
+                    "shape: expected (N, h, w) or (h, w) with every dimension ≥ 1, got "
+                            + array.header().shapeText());
+        }
+        if (values.length > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(
+                    "shape: " + array.header().shapeText() + " holds more ids than fit one array");
+        }
+        int[] ids = new int[values.length];
+        for (int i = 0; i < ids.length; i++) {
+            if (values[i] < Integer.MIN_VALUE || values[i] > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                        "ids[" + i + "]: " + values[i] + " does not fit an int32 token id");
+            }
+            ids[i] = (int) values[i];
+        }
+        try {
+            return new TokenBatch((int) dims[0], (int) dims[1], (int) dims[2], ids);
+        } catch (InvalidInputException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
@@ -113,8 +146,14 @@ public record TokenFile(
     public void write(Path file) throws IOException {
         byte[] bytes =
                 switch (Format.of(file)) {
-                    case NPY -> NpyTokens.toBytes(tokens);
-                    case JSON -> JsonTokens.print(this).getBytes(StandardCharsets.UTF_8);
+                    case NPY ->
+                            NpyArray.int32(
+                                            tokens.ids(),
+                                            tokens.count(),
+                                            tokens.height(),
+                                            tokens.width())
+                                    .toBytes();
+                    case JSON -> TokenJson.print(this).getBytes(StandardCharsets.UTF_8);
                 };
         Path absolute = file.toAbsolutePath();
         Path temp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp");

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tessera.format.ImageCodec;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
@@ -216,14 +217,7 @@ class NodeClientTest {
     }
 
     private static Path writeGrayPng(Path file, ImageBatch image) throws IOException {
-        BufferedImage png =
-                new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < image.height(); y++) {
-            for (int x = 0; x < image.width(); x++) {
-                png.getRaster().setSample(x, y, 0, image.pixel(0, 0, y, x));
-            }
-        }
-        assertTrue(ImageIO.write(png, "png", file.toFile()), "no PNG writer");
+        ImageCodec.writePng(file, image, 0);
         return file;
     }
 

@@ -2,7 +2,7 @@ package dev.tessera.examples.generate;
 
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package dev.tessera.examples.spark;
 
-import dev.tessera.runtime.Tokenizer;
-import dev.tessera.runtime.TokenizerOptions;
+import dev.tessera.runtime.onnx.Tokenizer;
+import dev.tessera.runtime.onnx.TokenizerOptions;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,7 +36,7 @@ final class ExecutorTokenizers {
      * The tokenizer of directory {@code dir} with {@code threads} ONNX Runtime intra-op threads,
      * opened on first use.
      *
-     * @throws dev.tessera.runtime.TokenizerLoadException if the directory is not a valid tokenizer
+     * @throws dev.tessera.runtime.artifact.TokenizerLoadException if the directory is not a valid tokenizer
      */
     static Tokenizer get(String dir, int threads) {
         Key key = new Key(Path.of(dir).toAbsolutePath().normalize(), threads);

@@ -1,6 +1,6 @@
 package dev.tessera.examples.spark;
 
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.train.cli.Flags;
 import dev.tessera.train.data.ImageSource;
 

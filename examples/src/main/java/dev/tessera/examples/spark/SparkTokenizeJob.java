@@ -1,8 +1,8 @@
 package dev.tessera.examples.spark;
 
 import dev.tessera.runtime.InvalidInputException;
-import dev.tessera.runtime.Tokenizer;
-import dev.tessera.runtime.TokenizerLoadException;
+import dev.tessera.runtime.onnx.Tokenizer;
+import dev.tessera.runtime.artifact.TokenizerLoadException;
 import dev.tessera.train.data.DataException;
 
 import org.apache.hadoop.fs.FileSystem;

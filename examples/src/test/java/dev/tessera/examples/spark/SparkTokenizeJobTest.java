@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.examples.TinyTokenizer;
+import dev.tessera.format.ImageCodec;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.train.data.DataOptions;
 import dev.tessera.train.data.Datasets;
 import dev.tessera.train.data.ImageSource;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.awt.image.BufferedImage;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,8 +31,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-
-import javax.imageio.ImageIO;
 
 /**
  * The Spark job on {@code local[2]}: every Parquet row's tokens equal the runtime library's direct
@@ -244,9 +242,6 @@ class SparkTokenizeJobTest {
     }
 
     private static void writePng(Path file, ImageBatch image) throws IOException {
-        BufferedImage png =
-                new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_BYTE_GRAY);
-        png.getRaster().setDataElements(0, 0, image.width(), image.height(), image.pixels());
-        ImageIO.write(png, "png", file.toFile());
+        ImageCodec.writePng(file, image, 0);
     }
 }

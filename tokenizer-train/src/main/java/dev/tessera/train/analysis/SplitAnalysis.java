@@ -2,7 +2,7 @@ package dev.tessera.train.analysis;
 
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.train.eval.GmVqPosterior;
 import dev.tessera.train.eval.SplitMetrics;
 

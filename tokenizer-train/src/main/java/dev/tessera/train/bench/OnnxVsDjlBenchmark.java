@@ -4,12 +4,12 @@ import ai.djl.Device;
 
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.TokenizerOptions;
-import dev.tessera.runtime.bench.BenchmarkArguments;
-import dev.tessera.runtime.bench.MarkdownTable;
-import dev.tessera.runtime.bench.MeanStd;
-import dev.tessera.runtime.bench.Measurement;
-import dev.tessera.runtime.bench.MeasurementPlan;
+import dev.tessera.runtime.onnx.TokenizerOptions;
+import dev.tessera.runtime.measure.BenchmarkArguments;
+import dev.tessera.runtime.measure.MarkdownTable;
+import dev.tessera.runtime.measure.MeanStd;
+import dev.tessera.runtime.measure.Measurement;
+import dev.tessera.runtime.measure.MeasurementPlan;
 import dev.tessera.train.data.SyntheticShapes;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.quantize.GmVqConfig;

@@ -3,8 +3,8 @@ package dev.tessera.train.bench;
 import ai.djl.Device;
 
 import dev.tessera.api.v1.TrainingSummary;
-import dev.tessera.runtime.Tokenizer;
-import dev.tessera.runtime.TokenizerOptions;
+import dev.tessera.runtime.onnx.Tokenizer;
+import dev.tessera.runtime.onnx.TokenizerOptions;
 import dev.tessera.train.data.SyntheticShapes;
 import dev.tessera.train.export.DirectoryTree;
 import dev.tessera.train.export.ExportCheck;

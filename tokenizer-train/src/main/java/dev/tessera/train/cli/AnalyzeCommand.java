@@ -1,6 +1,6 @@
 package dev.tessera.train.cli;
 
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.train.analysis.AnalysisJson;
 import dev.tessera.train.analysis.AnalysisOptions;
 import dev.tessera.train.analysis.AnalysisResult;

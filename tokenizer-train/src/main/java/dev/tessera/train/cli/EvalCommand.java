@@ -2,7 +2,7 @@ package dev.tessera.train.cli;
 
 import com.google.gson.GsonBuilder;
 
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.train.data.DataOptions;
 import dev.tessera.train.data.DataSplits;
 import dev.tessera.train.data.Datasets;

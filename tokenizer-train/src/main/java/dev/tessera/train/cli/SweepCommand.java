@@ -5,7 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import dev.tessera.api.v1.TokenizerManifest;
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
 import dev.tessera.train.analysis.AnalysisJson;
 import dev.tessera.train.analysis.AnalysisOptions;

@@ -1,5 +1,9 @@
 package dev.tessera.train.data;
 
+import dev.tessera.format.ImageCodec;
+import dev.tessera.format.ImageFileException;
+import dev.tessera.runtime.ImageBatch;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +28,7 @@ record FolderListing(Path root, List<Path> files, int[] labels, List<String> cla
     /** Whether {@code dir} or any folder below it holds an image file. */
     static boolean containsImages(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.anyMatch(p -> Files.isRegularFile(p) && ImageFileDecoder.isImageFile(p));
+            return walk.anyMatch(p -> Files.isRegularFile(p) && ImageCodec.isImageFileName(p));
         }
     }
 
@@ -49,7 +53,7 @@ record FolderListing(Path root, List<Path> files, int[] labels, List<String> cla
         List<Path> direct;
         try (Stream<Path> list = Files.list(root)) {
             direct =
-                    list.filter(p -> Files.isRegularFile(p) && ImageFileDecoder.isImageFile(p))
+                    list.filter(p -> Files.isRegularFile(p) && ImageCodec.isImageFileName(p))
                             .sorted()
                             .collect(Collectors.toList());
         }
@@ -79,7 +83,7 @@ record FolderListing(Path root, List<Path> files, int[] labels, List<String> cla
                 throw new IllegalArgumentException("class " + name + " missing from " + classes);
             }
             try (Stream<Path> walk = Files.walk(root.resolve(name))) {
-                walk.filter(p -> Files.isRegularFile(p) && ImageFileDecoder.isImageFile(p))
+                walk.filter(p -> Files.isRegularFile(p) && ImageCodec.isImageFileName(p))
                         .forEach(p -> labelOf.put(p, label));
             }
         }
@@ -109,5 +113,18 @@ record FolderListing(Path root, List<Path> files, int[] labels, List<String> cla
                 + files.size()
                 + " images"
                 + (classes.isEmpty() ? "" : " in " + classes.size() + " classes");
+    }
+
+    /**
+     * The image in {@code file} at its own size: one channel when it is grayscale, else three.
+     *
+     * @throws DataException naming the file when it cannot be read or decoded
+     */
+    static ImageBatch read(Path file) {
+        try {
+            return ImageCodec.read(file);
+        } catch (ImageFileException e) {
+            throw new DataException("cannot read image " + file + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -45,7 +45,7 @@ final class ImageFolder {
         DataException firstError = null;
         for (int i = 0; i < listing.files().size(); i++) {
             try {
-                return ImageFileDecoder.decode(listing.files().get(i));
+                return FolderListing.read(listing.files().get(i));
             } catch (DataException e) {
                 if (!skipBadFiles) {
                     throw e;
@@ -128,7 +128,7 @@ final class ImageFolder {
             DataException[] unfit) {
         ImageBatch image;
         try {
-            image = ImageFileDecoder.decode(listing.files().get(i));
+            image = FolderListing.read(listing.files().get(i));
         } catch (DataException e) {
             unreadable[i] = e;
             return;

@@ -1,5 +1,7 @@
 package dev.tessera.train.data;
 
+import dev.tessera.format.NpyFormatException;
+import dev.tessera.format.NpyHeader;
 import dev.tessera.runtime.ImageBatch;
 
 import java.io.BufferedInputStream;
@@ -25,10 +27,10 @@ final class NpyImages {
     /** The array in {@code file} as an NCHW batch. */
     static ImageBatch read(Path file) {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            NpyHeader header = NpyHeader.read(in, file);
+            NpyHeader header = header(in, file);
             Layout layout = Layout.of(header.shape(), file);
             byte[] values = new byte[layout.elements(file)];
-            if (header.floating()) {
+            if (header.kind() == 'f') {
                 readFloats(in, header, values, file);
             } else {
                 readBytes(in, values, file);
@@ -45,6 +47,28 @@ final class NpyImages {
                             + e.getMessage(),
                     e);
         }
+    }
+
+    /** The header, of a uint8 or float32 array; every refusal names the file. */
+    private static NpyHeader header(InputStream in, Path file) throws IOException {
+        NpyHeader header;
+        try {
+            header = NpyHeader.read(in);
+        } catch (NpyFormatException e) {
+            throw new DataException(
+                    file + (e.notNpy() ? " is not a NumPy .npy file: " : ": ") + e.getMessage());
+        }
+        return switch (header.descr()) {
+            case "|u1", "<u1", ">u1", "=u1", "<f4", ">f4", "=f4" -> header;
+            default ->
+                    throw new DataException(
+                            file
+                                    + " holds elements of dtype '"
+                                    + header.descr()
+                                    + "'; only uint8 ('|u1') and float32 ('<f4') arrays are"
+                                    + " supported (convert with a.astype(np.uint8) or"
+                                    + " a.astype(np.float32))");
+        };
     }
 
     private static void readBytes(InputStream in, byte[] into, Path file) throws IOException {

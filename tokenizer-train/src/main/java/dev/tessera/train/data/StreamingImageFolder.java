@@ -94,7 +94,7 @@ final class StreamingImageFolder implements ImageSource {
             }
             ImageBatch image;
             try {
-                image = ImageFileDecoder.decode(listing.files().get(i));
+                image = FolderListing.read(listing.files().get(i));
             } catch (DataException e) {
                 if (!skipBadFiles) {
                     throw e;

@@ -3,7 +3,7 @@ package dev.tessera.train.eval;
 import dev.tessera.api.v1.TokenizerManifest;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.train.data.ImageSource;
 
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.tessera.train.eval;
 
 import dev.tessera.api.v1.TokenizerManifest;
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 
 import java.util.Optional;
 

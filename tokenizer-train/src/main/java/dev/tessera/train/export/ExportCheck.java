@@ -3,8 +3,8 @@ package dev.tessera.train.export;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.LatentBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.Tokenizer;
-import dev.tessera.runtime.artifact.NpyMatrix;
+import dev.tessera.runtime.onnx.Tokenizer;
+import dev.tessera.format.FloatMatrix;
 import dev.tessera.train.train.TrainedTokenizer;
 
 /**
@@ -74,7 +74,7 @@ public record ExportCheck(
     }
 
     /** Whether codes a and b are equally near the latent of position {@code position}. */
-    static boolean tie(LatentBatch latents, NpyMatrix codebook, int position, int a, int b) {
+    static boolean tie(LatentBatch latents, FloatMatrix codebook, int position, int a, int b) {
         double da = squaredDistance(latents, codebook, position, a);
         double db = squaredDistance(latents, codebook, position, b);
         double scale =
@@ -93,7 +93,7 @@ public record ExportCheck(
     }
 
     private static double squaredDistance(
-            LatentBatch latents, NpyMatrix codebook, int position, int code) {
+            LatentBatch latents, FloatMatrix codebook, int position, int code) {
         double sum = 0;
         for (int d = 0; d < latents.dim(); d++) {
             double diff = latents.values()[position * latents.dim() + d] - codebook.get(code, d);

@@ -6,9 +6,9 @@ import dev.tessera.api.v1.TensorNames;
 import dev.tessera.api.v1.TokenizerManifest;
 import dev.tessera.api.v1.TrainingSummary;
 import dev.tessera.runtime.ImageBatch;
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.artifact.ManifestSchema;
-import dev.tessera.runtime.artifact.NpyMatrix;
+import dev.tessera.format.FloatMatrix;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.FloatTensor;
@@ -119,7 +119,7 @@ public final class TokenizerExporter {
         Files.write(
                 dir.resolve(TokenizerDirectory.DECODER),
                 TokenizerGraphs.decoder(arch, weights, codebook, producerVersion).toByteArray());
-        new NpyMatrix(codebook.dim(0), codebook.dim(1), codebook.data())
+        new FloatMatrix(codebook.dim(0), codebook.dim(1), codebook.data())
                 .write(dir.resolve(TokenizerDirectory.CODEBOOK));
         extras.write(dir);
         TokenizerManifest manifest = manifest(model, description);

@@ -1,5 +1,6 @@
 package dev.tessera.train.report;
 
+import dev.tessera.format.ImageCodec;
 import dev.tessera.runtime.ImageBatch;
 
 import java.awt.image.BufferedImage;
@@ -110,18 +111,9 @@ public final class ImageGrid {
     private void draw(BufferedImage canvas, ImageBatch batch, int index, int left, int top) {
         for (int y = 0; y < batch.height() * scale; y++) {
             for (int x = 0; x < batch.width() * scale; x++) {
-                canvas.setRGB(left + x, top + y, rgb(batch, index, y / scale, x / scale));
+                canvas.setRGB(
+                        left + x, top + y, ImageCodec.rgb(batch, index, y / scale, x / scale));
             }
         }
-    }
-
-    private static int rgb(ImageBatch batch, int n, int y, int x) {
-        if (batch.channels() == 1) {
-            int v = batch.pixel(n, 0, y, x);
-            return (v << 16) | (v << 8) | v;
-        }
-        return (batch.pixel(n, 0, y, x) << 16)
-                | (batch.pixel(n, 1, y, x) << 8)
-                | batch.pixel(n, 2, y, x);
     }
 }

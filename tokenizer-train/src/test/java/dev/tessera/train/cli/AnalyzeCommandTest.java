@@ -9,7 +9,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.train.report.AnalysisSection;
 
 import org.junit.jupiter.api.Test;

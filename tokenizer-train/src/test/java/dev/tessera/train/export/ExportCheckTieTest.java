@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.runtime.LatentBatch;
-import dev.tessera.runtime.artifact.NpyMatrix;
+import dev.tessera.format.FloatMatrix;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,16 +17,16 @@ class ExportCheckTieTest {
     @Test
     void codesAtTheSameDistanceAreATie() {
         // (1,0) and (0,1) are both at squared distance 0.5 from (0.5, 0.5).
-        NpyMatrix codebook = new NpyMatrix(2, 2, new float[] {1, 0, 0, 1});
+        FloatMatrix codebook = new FloatMatrix(2, 2, new float[] {1, 0, 0, 1});
         assertTrue(ExportCheck.tie(ONE_POSITION, codebook, 0, 0, 1));
     }
 
     @Test
     void aCodeOneMillionthFartherIsStillATieButOneThousandthIsNot() {
         float near = 1f + 2e-6f;
-        NpyMatrix almost = new NpyMatrix(2, 2, new float[] {1, 0, 0, near});
+        FloatMatrix almost = new FloatMatrix(2, 2, new float[] {1, 0, 0, near});
         assertTrue(ExportCheck.tie(ONE_POSITION, almost, 0, 0, 1));
-        NpyMatrix farther = new NpyMatrix(2, 2, new float[] {1, 0, 0, 1.001f});
+        FloatMatrix farther = new FloatMatrix(2, 2, new float[] {1, 0, 0, 1.001f});
         assertFalse(ExportCheck.tie(ONE_POSITION, farther, 0, 0, 1));
     }
 }

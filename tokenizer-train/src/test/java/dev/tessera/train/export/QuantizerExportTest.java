@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDManager;
 import dev.tessera.api.v1.TrainingSummary;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.LatentBatch;
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.train.data.SyntheticShapes;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.TokenizerNetwork;

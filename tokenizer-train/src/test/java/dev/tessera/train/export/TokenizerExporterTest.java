@@ -11,8 +11,8 @@ import ai.djl.ndarray.NDArray;
 import dev.tessera.api.v1.TokenizerManifest;
 import dev.tessera.api.v1.TrainingSummary;
 import dev.tessera.runtime.ImageBatch;
-import dev.tessera.runtime.Tokenizer;
-import dev.tessera.runtime.artifact.NpyMatrix;
+import dev.tessera.runtime.onnx.Tokenizer;
+import dev.tessera.format.FloatMatrix;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
 import dev.tessera.train.data.SyntheticShapes;
 import dev.tessera.train.model.Architecture;
@@ -101,7 +101,7 @@ class TokenizerExporterTest {
                         "codebook.npy",
                         TokenizerDirectory.sha256(dir.resolve("codebook.npy"))),
                 manifest.getSha256Map());
-        NpyMatrix codebook = NpyMatrix.read(dir.resolve("codebook.npy"));
+        FloatMatrix codebook = FloatMatrix.read(dir.resolve("codebook.npy"));
         float[] expected = model.quantizer().codebook(model.params()).toFloatArray();
         assertEquals(K, codebook.rows());
         assertTrue(java.util.Arrays.equals(expected, codebook.values()));

@@ -18,7 +18,7 @@ import ai.onnxruntime.OrtSession;
 import dev.tessera.onnx.ModelProto;
 import dev.tessera.onnx.TensorProto;
 import dev.tessera.onnx.TensorShapeProto;
-import dev.tessera.runtime.OrtEnvironments;
+import dev.tessera.runtime.onnx.OrtEnvironments;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;

@@ -2,8 +2,8 @@ package dev.tessera.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.format.ImageCodec;
 import dev.tessera.runtime.ImageBatch;
 
 import java.awt.image.BufferedImage;
@@ -20,14 +20,7 @@ final class GrayPng {
 
     /** Writes image {@code n} of a one-channel batch to {@code file}. */
     static Path write(Path file, ImageBatch images, int n) throws IOException {
-        BufferedImage png =
-                new BufferedImage(images.width(), images.height(), BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < images.height(); y++) {
-            for (int x = 0; x < images.width(); x++) {
-                png.getRaster().setSample(x, y, 0, images.pixel(n, 0, y, x));
-            }
-        }
-        assertTrue(ImageIO.write(png, "png", file.toFile()), "no PNG writer");
+        ImageCodec.writePng(file, images, n);
         return file;
     }
 

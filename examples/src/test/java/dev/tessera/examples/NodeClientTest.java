@@ -3,11 +3,8 @@ package dev.tessera.examples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.tessera.format.ImageCodec;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.onnx.Tokenizer;
@@ -21,9 +18,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +26,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.imageio.ImageIO;
 
 /**
  * The Node.js client in {@code examples/node-client}, which knows the API only from the {@code
@@ -57,13 +49,13 @@ class NodeClientTest {
     void nodeClientGetsTheLibrarysTokensAndPixels() throws Exception {
         Path node = requireOnPath("node");
         Path npm = requireOnPath("npm");
-        Path clientDir = moduleDir().resolve("node-client");
+        Path clientDir = ExternalProgram.moduleDir().resolve("node-client");
         installDependencies(npm, clientDir);
 
         Path modelDir = temp.resolve("tiny");
         new TrainingJob(TinyTokenizer.options(modelDir, 32), line -> {}).run();
         ImageBatch image = new SyntheticShapes().generate(1, 99);
-        Path png = writeGrayPng(temp.resolve("shape.png"), image);
+        Path png = GrayPng.write(temp.resolve("shape.png"), image, 0);
         Path tokenFile = Files.writeString(temp.resolve("token.txt"), TOKEN + "\n");
 
         try (ModelRegistry registry = new ModelRegistry()) {
@@ -90,7 +82,7 @@ class NodeClientTest {
 
                 Path tokensJson = temp.resolve("tokens.json");
                 Path decodedPng = temp.resolve("decoded.png");
-                Run ok =
+                ExternalProgram.Result ok =
                         run(
                                 concat(
                                         client,
@@ -107,9 +99,9 @@ class NodeClientTest {
                 assertTrue(json.contains("\"shape\": [1, 8, 8]"), json);
                 assertTrue(json.contains("\"codebook_size\": " + K), json);
                 assertArrayEquals(libraryTokens.ids(), jsonIds(json), json);
-                assertArrayEquals(libraryPixels.pixels(), grayPixels(decodedPng), ok.output());
+                assertArrayEquals(libraryPixels.pixels(), GrayPng.read(decodedPng), ok.output());
 
-                Run unknown =
+                ExternalProgram.Result unknown =
                         run(concat(client, "--model", "no-such-model"), clientDir, NODE_TIMEOUT);
                 assertNotEquals(0, unknown.exitCode(), unknown.output());
                 assertTrue(unknown.output().contains("NOT_FOUND"), unknown.output());
@@ -117,31 +109,12 @@ class NodeClientTest {
         }
     }
 
-    /** Output of a finished process, stdout and stderr together. */
-    private record Run(int exitCode, String output) {}
-
-    private Run run(List<String> command, Path dir, Duration timeout)
+    private ExternalProgram.Result run(List<String> command, Path dir, Duration timeout)
             throws IOException, InterruptedException {
-        Path log = Files.createTempFile(temp, "process", ".log");
-        ProcessBuilder builder =
-                new ProcessBuilder(command)
-                        .directory(dir.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         // The client must find the .proto files by its own default path, not a caller's setting.
         builder.environment().remove("TESSERA_PROTO_DIR");
-        Process process = builder.start();
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly().waitFor();
-            fail(
-                    String.join(" ", command)
-                            + " did not finish in "
-                            + timeout.toSeconds()
-                            + " s; its output:\n"
-                            + Files.readString(log));
-        }
-        String output = "$ " + String.join(" ", command) + "\n" + Files.readString(log);
-        return new Run(process.exitValue(), output);
+        return ExternalProgram.run(builder, timeout, temp);
     }
 
     /**
@@ -156,7 +129,7 @@ class NodeClientTest {
                         >= 0) {
             return;
         }
-        Run install =
+        ExternalProgram.Result install =
                 run(
                         List.of(npm.toString(), "ci", "--no-audit", "--no-fund"),
                         clientDir,
@@ -164,15 +137,9 @@ class NodeClientTest {
         assertEquals(0, install.exitCode(), "npm ci failed:\n" + install.output());
     }
 
-    /** The examples module directory: surefire runs tests there and names it in {@code basedir}. */
-    private static Path moduleDir() {
-        return Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
-                .toAbsolutePath();
-    }
-
     /** The program's path, or the test skipped with a message saying which program is missing. */
     private static Path requireOnPath(String program) {
-        Optional<Path> found = onPath(program);
+        Optional<Path> found = ExternalProgram.onPath(program);
         if (found.isEmpty()) {
             // Surefire's console shows only a skip count; say why in the build log too.
             String why = program + " is not on the PATH: the Node.js client test is skipped";
@@ -180,25 +147,6 @@ class NodeClientTest {
             Assumptions.assumeTrue(false, why);
         }
         return found.get();
-    }
-
-    private static Optional<Path> onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        boolean windows = System.getProperty("os.name").startsWith("Windows");
-        List<String> names =
-                windows ? List.of(program + ".cmd", program + ".exe") : List.of(program);
-        for (String dir : path.split(File.pathSeparator)) {
-            for (String name : names) {
-                Path candidate = Path.of(dir).resolve(name);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return Optional.of(candidate);
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     private static List<String> concat(List<String> command, String... more) {
@@ -214,24 +162,5 @@ class NodeClientTest {
                 .map(String::strip)
                 .mapToInt(Integer::parseInt)
                 .toArray();
-    }
-
-    private static Path writeGrayPng(Path file, ImageBatch image) throws IOException {
-        ImageCodec.writePng(file, image, 0);
-        return file;
-    }
-
-    private static byte[] grayPixels(Path file) throws IOException {
-        BufferedImage png = ImageIO.read(file.toFile());
-        assertNotNull(png, file + " is not an image ImageIO reads");
-        Raster raster = png.getRaster();
-        assertEquals(1, raster.getNumBands(), "a one-channel model's PNG is grayscale");
-        byte[] pixels = new byte[png.getWidth() * png.getHeight()];
-        for (int y = 0; y < png.getHeight(); y++) {
-            for (int x = 0; x < png.getWidth(); x++) {
-                pixels[y * png.getWidth() + x] = (byte) raster.getSample(x, y, 0);
-            }
-        }
-        return pixels;
     }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.Tokenizer;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;

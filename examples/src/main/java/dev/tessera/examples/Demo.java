@@ -10,9 +10,9 @@ import dev.tessera.runtime.server.TokenizerServer;
 import dev.tessera.train.data.SyntheticShapes;
 import dev.tessera.train.eval.CodebookUsage;
 import dev.tessera.train.eval.PixelError;
+import dev.tessera.train.pipeline.TrainOptions;
+import dev.tessera.train.pipeline.TrainingJob;
 import dev.tessera.train.report.ImageGrid;
-import dev.tessera.train.train.TrainOptions;
-import dev.tessera.train.train.TrainingJob;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package dev.tessera.examples;
 
 import dev.tessera.train.cli.Flags;
+import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.train.TrainConfig;
-import dev.tessera.train.train.TrainOptions;
 
 import java.nio.file.Path;
 import java.util.Set;

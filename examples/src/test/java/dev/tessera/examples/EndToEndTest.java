@@ -13,7 +13,7 @@ import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
 import dev.tessera.train.data.SyntheticShapes;
-import dev.tessera.train.train.TrainingJob;
+import dev.tessera.train.pipeline.TrainingJob;
 
 import io.grpc.Status;
 

@@ -1,9 +1,9 @@
 package dev.tessera.examples;
 
 import dev.tessera.train.model.Architecture;
+import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.quantize.GmVqConfig;
 import dev.tessera.train.train.TrainConfig;
-import dev.tessera.train.train.TrainOptions;
 
 import java.nio.file.Path;
 

@@ -14,7 +14,7 @@ import dev.tessera.runtime.Tokenizer;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
-import dev.tessera.train.train.TrainingJob;
+import dev.tessera.train.pipeline.TrainingJob;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -14,7 +14,7 @@ import dev.tessera.train.data.DataOptions;
 import dev.tessera.train.data.Datasets;
 import dev.tessera.train.data.ImageSource;
 import dev.tessera.train.data.SyntheticShapes;
-import dev.tessera.train.train.TrainingJob;
+import dev.tessera.train.pipeline.TrainingJob;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;

@@ -10,6 +10,7 @@ import dev.tessera.runtime.Tokenizer;
 import dev.tessera.runtime.artifact.ManifestSchema;
 import dev.tessera.runtime.artifact.NpyMatrix;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
+import dev.tessera.train.io.DirectoryTree;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;

@@ -4,7 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 
-import dev.tessera.train.export.DirectoryTree;
+import dev.tessera.train.io.DirectoryTree;
 import dev.tessera.train.model.FloatTensor;
 
 import java.io.IOException;

@@ -78,7 +78,8 @@ public final class SafeTensors {
      * Writes {@code tensors}, in their order, and {@code metadata} (left out when empty) to {@code
      * file}, replacing it.
      */
-    public static void write(Path file, Map<String, FloatTensor> tensors, Map<String, String> metadata)
+    public static void write(
+            Path file, Map<String, FloatTensor> tensors, Map<String, String> metadata)
             throws IOException {
         byte[] header = header(tensors, metadata);
         try (FileChannel out =
@@ -176,10 +177,12 @@ public final class SafeTensors {
 
     private static Map<String, JsonElement> parse(Path file, String header) throws IOException {
         if (!header.startsWith("{")) {
-            throw new IOException(file + " is not a safetensors file (its header is no JSON object)");
+            throw new IOException(
+                    file + " is not a safetensors file (its header is no JSON object)");
         }
         try {
-            // A map, not a JsonObject: Gson's map adapter refuses duplicate keys, as the format does.
+            // A map, not a JsonObject: Gson's map adapter refuses duplicate keys, as the format
+            // does.
             Map<String, JsonElement> json =
                     gson().fromJson(header, new TypeToken<LinkedHashMap<String, JsonElement>>() {});
             if (json == null) {
@@ -221,7 +224,7 @@ public final class SafeTensors {
                 String dtype = info.get("dtype").getAsString();
                 if (!dtype.equals(F32)) {
                     throw new IOException(
-                            file + ": tensor " + name + " is " + dtype + "; Tessera reads F32 only");
+                            file + ": tensor " + name + " is " + dtype + ", not F32");
                 }
                 JsonArray shapeJson = info.getAsJsonArray("shape");
                 long[] shape = new long[shapeJson.size()];

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.train.model.FloatTensor;
 
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,25 @@ public final class TensorFixtures {
             Files.write(cut, Arrays.copyOf(bytes, keep));
             IOException e = assertThrows(IOException.class, () -> reader.read(cut));
             assertTrue(e.getMessage().contains("truncated"), keep + ": " + e.getMessage());
+        }
+    }
+
+    /** The TSK1 writer as it was before safetensors replaced it; only tests still write TSK1. */
+    public static void writeTsk1(Path file, Map<String, FloatTensor> tensors) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
+            out.writeInt(0x54534b31);
+            out.writeInt(tensors.size());
+            for (Map.Entry<String, FloatTensor> entry : tensors.entrySet()) {
+                out.writeUTF(entry.getKey());
+                long[] shape = entry.getValue().shape();
+                out.writeInt(shape.length);
+                for (long d : shape) {
+                    out.writeLong(d);
+                }
+                for (float v : entry.getValue().data()) {
+                    out.writeFloat(v);
+                }
+            }
         }
     }
 }

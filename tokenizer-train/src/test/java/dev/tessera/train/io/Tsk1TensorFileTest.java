@@ -3,6 +3,7 @@ package dev.tessera.train.io;
 import static dev.tessera.train.io.TensorFixtures.assertTruncationsFail;
 import static dev.tessera.train.io.TensorFixtures.bits;
 import static dev.tessera.train.io.TensorFixtures.tensors;
+import static dev.tessera.train.io.TensorFixtures.writeTsk1;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +16,6 @@ import dev.tessera.train.model.FloatTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,25 +24,6 @@ import java.util.Map;
 
 /** {@link Tsk1TensorFile} reads what Tessera's TSK1 writer wrote, refusing what it did not. */
 class Tsk1TensorFileTest {
-
-    /** The TSK1 writer as it was before safetensors replaced it; only tests still write TSK1. */
-    static void writeTsk1(Path file, Map<String, FloatTensor> tensors) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
-            out.writeInt(0x54534b31);
-            out.writeInt(tensors.size());
-            for (Map.Entry<String, FloatTensor> entry : tensors.entrySet()) {
-                out.writeUTF(entry.getKey());
-                long[] shape = entry.getValue().shape();
-                out.writeInt(shape.length);
-                for (long d : shape) {
-                    out.writeLong(d);
-                }
-                for (float v : entry.getValue().data()) {
-                    out.writeFloat(v);
-                }
-            }
-        }
-    }
 
     @Test
     void readsEveryBitInOrder(@TempDir Path dir) throws IOException {

@@ -148,7 +148,7 @@ class TrainerResumeTest {
         uninterruptedGmVq(tmp.resolve("b")).forEach(
                 (name, tensor) ->
                         assertArrayEquals(
-                                tensor.data(), fromTsk1.get(name).data(), 1e-4f, name + " differs"));
+                                tensor.data(), fromTsk1.get(name).data(), 1e-4f, name));
     }
 
     private static Map<String, FloatTensor> resume(

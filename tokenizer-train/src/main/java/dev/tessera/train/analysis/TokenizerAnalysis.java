@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 
 /**
  * Measures an exported tokenizer on the train and test splits of a data set: every metric of
- * DESIGN.md section 5, through the runtime library, so the numbers are those of the served model.
+ * docs/metrics.md, through the runtime library, so the numbers are those of the served model.
  */
 public final class TokenizerAnalysis {
 

@@ -24,7 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
- * Writes a tokenizer directory (DESIGN.md section 2) from a trained model: ONNX encoder and
+ * Writes a tokenizer directory (docs/artifact.md) from a trained model: ONNX encoder and
  * decoder, codebook.npy and tokenizer.json with checksums. Everything is written into a temporary
  * sibling directory, checked against the DJL model through the runtime library, and only then
  * renamed into place.

@@ -47,8 +47,8 @@ class DemoTest {
                 result.matchingLibraryTokens(),
                 "gRPC tokens equal the in-process library's");
         assertTrue(
-                result.error().mse() > 0 && result.error().mse() < 0.2,
-                "mse " + result.error().mse());
+                result.quality().mse() > 0 && result.quality().mse() < 0.2,
+                "mse " + result.quality().mse());
         assertTrue(Files.isRegularFile(temp.resolve("tokenizer/tokenizer.json")));
         BufferedImage png = ImageIO.read(temp.resolve("reconstructions.png").toFile());
         assertEquals(2, png.getHeight() / (32 * 3), "two rows: originals above reconstructions");

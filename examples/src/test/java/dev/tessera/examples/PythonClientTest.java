@@ -12,8 +12,7 @@ import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
 import dev.tessera.runtime.server.security.TlsConfig;
-import dev.tessera.train.data.SyntheticShapes;
-import dev.tessera.train.train.TrainingJob;
+import dev.tessera.train.api.ImageDataSet;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,8 +62,8 @@ class PythonClientTest {
     static void trainAndRegister() throws Exception {
         python = findPython();
         modelDir = temp.resolve("tiny");
-        new TrainingJob(TinyTokenizer.options(modelDir, 32), line -> {}).run();
-        images = new SyntheticShapes().generate(IMAGES, 99);
+        TinyTokenizer.training(modelDir, 32).run(line -> {});
+        images = ImageDataSet.syntheticShapes(IMAGES, 99);
         try (Tokenizer library = Tokenizer.open(modelDir)) {
             libraryTokens = library.encode(images);
             libraryPixels = library.decode(libraryTokens);

@@ -12,11 +12,11 @@ import dev.tessera.runtime.measure.Measurement;
 import dev.tessera.runtime.measure.MeasurementPlan;
 import dev.tessera.train.data.SyntheticShapes;
 import dev.tessera.train.model.Architecture;
+import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.quantize.GmVqConfig;
 import dev.tessera.train.quantize.QuantizerConfig;
 import dev.tessera.train.train.DeviceSelection;
 import dev.tessera.train.train.TrainConfig;
-import dev.tessera.train.train.TrainOptions;
 
 import java.io.PrintStream;
 import java.nio.file.Path;

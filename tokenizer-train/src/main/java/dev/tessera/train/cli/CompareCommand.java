@@ -8,11 +8,11 @@ import dev.tessera.api.v1.TokenizerManifest;
 import dev.tessera.api.v1.TrainingSummary;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
 import dev.tessera.train.model.Architecture;
+import dev.tessera.train.pipeline.TrainOptions;
+import dev.tessera.train.pipeline.TrainingJob;
 import dev.tessera.train.train.DeviceSelection;
 import dev.tessera.train.train.MatMulRate;
 import dev.tessera.train.train.StepCost;
-import dev.tessera.train.train.TrainOptions;
-import dev.tessera.train.train.TrainingJob;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -12,11 +12,11 @@ import dev.tessera.train.analysis.AnalysisOptions;
 import dev.tessera.train.analysis.AnalysisResult;
 import dev.tessera.train.analysis.TokenizerAnalysis;
 import dev.tessera.train.data.Datasets;
+import dev.tessera.train.pipeline.TrainOptions;
+import dev.tessera.train.pipeline.TrainingJob;
 import dev.tessera.train.report.AnalysisSection;
 import dev.tessera.train.report.SweepCharts;
 import dev.tessera.train.report.SweepPoint;
-import dev.tessera.train.train.TrainOptions;
-import dev.tessera.train.train.TrainingJob;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -2,10 +2,10 @@ package dev.tessera.train.cli;
 
 import dev.tessera.train.data.DataException;
 import dev.tessera.train.export.ExportCheckException;
+import dev.tessera.train.pipeline.TrainOptions;
+import dev.tessera.train.pipeline.TrainingJob;
 import dev.tessera.train.train.Checkpoint;
-import dev.tessera.train.train.TrainOptions;
 import dev.tessera.train.train.TrainingDivergedException;
-import dev.tessera.train.train.TrainingJob;
 
 import java.io.IOException;
 import java.io.PrintStream;

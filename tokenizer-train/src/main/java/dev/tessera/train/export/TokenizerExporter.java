@@ -10,6 +10,7 @@ import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.artifact.ManifestSchema;
 import dev.tessera.format.FloatMatrix;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
+import dev.tessera.train.io.DirectoryTree;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;
@@ -23,7 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
- * Writes a tokenizer directory (DESIGN.md section 2) from a trained model: ONNX encoder and
+ * Writes a tokenizer directory (docs/artifact.md) from a trained model: ONNX encoder and
  * decoder, codebook.npy and tokenizer.json with checksums. Everything is written into a temporary
  * sibling directory, checked against the DJL model through the runtime library, and only then
  * renamed into place.

@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two ONNX graphs of a tokenizer artifact (DESIGN.md §2). Pre- and post-processing live inside
- * the graphs: the encoder takes uint8 pixels [N, C, H, W] and returns int32 token ids [N, h, w];
- * the decoder takes the ids and returns uint8 pixels. Both replay the same {@link Layer} lists that
- * {@link dev.tessera.train.model.ConvNet} runs in training, so the exported network is the trained
- * one.
+ * The two ONNX graphs of a tokenizer artifact (docs/artifact.md). Pre- and post-processing live
+ * inside the graphs: the encoder takes uint8 pixels [N, C, H, W] and returns int32 token ids [N,
+ * h, w]; the decoder takes the ids and returns uint8 pixels. Both replay the same {@link Layer}
+ * lists that {@link dev.tessera.train.model.ConvNet} runs in training, so the exported network is
+ * the trained one.
  */
 public final class TokenizerGraphs {
 

@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Gaussian-mixture vector quantization trained with the aggregated-posterior ELBO (DESIGN.md
- * section 3): Gumbel-softmax samples of q(c|x) ∝ exp(−‖ẑ − μ_c‖² / 2σ_q²), adaptive-variance noise
+ * Gaussian-mixture vector quantization trained with the aggregated-posterior ELBO (docs/gmvq.md):
+ * Gumbel-softmax samples of q(c|x) ∝ exp(−‖ẑ − μ_c‖² / 2σ_q²), adaptive-variance noise
  * around the chosen code, and KL(q̄_B ‖ uniform) to keep the whole codebook in use. No commitment
  * loss, EMA or dead-code reset.
  */

@@ -1,9 +1,10 @@
-package dev.tessera.train.train;
+package dev.tessera.train.pipeline;
 
 import dev.tessera.train.data.DataOptions;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.quantize.GmVqConfig;
 import dev.tessera.train.quantize.QuantizerConfig;
+import dev.tessera.train.train.TrainConfig;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.tessera.train.train;
+package dev.tessera.train.pipeline;
 
 import ai.djl.Device;
 
@@ -17,6 +17,16 @@ import dev.tessera.train.quantize.GmVqConfig;
 import dev.tessera.train.quantize.Quantizer;
 import dev.tessera.train.report.ReportData;
 import dev.tessera.train.report.TrainingReport;
+import dev.tessera.train.train.Checkpoint;
+import dev.tessera.train.train.DeviceSelection;
+import dev.tessera.train.train.EpochSummary;
+import dev.tessera.train.train.PosteriorVarianceTrace;
+import dev.tessera.train.train.TokenizerTrainer;
+import dev.tessera.train.train.TrainConfig;
+import dev.tessera.train.train.TrainedTokenizer;
+import dev.tessera.train.train.TrainingHistory;
+import dev.tessera.train.train.TrainingListener;
+import dev.tessera.train.train.TrainingProgress;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,9 +49,6 @@ public final class TrainingJob {
     private final TrainOptions options;
     private final Consumer<String> log;
     private final TrainingListener listener;
-
-    /** Manifest config key of the learned σ_q² over training: {@code step=value,...}. */
-    public static final String POSTERIOR_VARIANCE_TRACE = "posterior_variance_trace";
 
     /** A job that logs progress reports as lines. */
     public TrainingJob(TrainOptions options, Consumer<String> log) {
@@ -253,7 +260,9 @@ public final class TrainingJob {
         config.putAll(model.quantizer().describe(model.params()));
         if (model.quantizer().config() instanceof GmVqConfig gmvq
                 && gmvq.learnPosteriorVariance()) {
-            config.put(POSTERIOR_VARIANCE_TRACE, posteriorVarianceTrace(model.history().reports()));
+            config.put(
+                    PosteriorVarianceTrace.KEY,
+                    PosteriorVarianceTrace.format(model.history().reports()));
         }
         return TrainingSummary.newBuilder()
                 .setData(data.description())
@@ -266,23 +275,6 @@ public final class TrainingJob {
                 .putAllConfig(config)
                 .setFinishedAt(Instant.now().toString())
                 .build();
-    }
-
-    /**
-     * σ_q² over training as {@code step=value} pairs joined by commas, for a learned posterior
-     * variance (a posterior-collapse risk worth watching: DESIGN.md section 3).
-     */
-    static String posteriorVarianceTrace(List<TrainingProgress> reports) {
-        StringBuilder trace = new StringBuilder();
-        for (TrainingProgress p : reports) {
-            if (Double.isFinite(p.posteriorVariance())) {
-                trace.append(trace.isEmpty() ? "" : ",")
-                        .append(p.step())
-                        .append('=')
-                        .append((float) p.posteriorVariance());
-            }
-        }
-        return trace.toString();
     }
 
     static String producerVersion() {

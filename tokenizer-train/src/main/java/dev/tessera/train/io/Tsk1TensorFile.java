@@ -1,11 +1,9 @@
-package dev.tessera.train.train;
+package dev.tessera.train.io;
 
 import dev.tessera.train.model.FloatTensor;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,34 +12,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Named float tensors in one binary file: magic, count, then per tensor its name, rank, dimensions
- * and values, big-endian. Exact: a checkpoint restores the very bits it saved.
+ * Reads the tensor files Tessera wrote before it moved to {@link SafeTensors}, so that older
+ * checkpoints still resume and older priors still load: magic "TSK1", count, then per tensor its
+ * name (modified UTF-8), rank, dimensions and values, big-endian.
  */
-public final class TensorFile {
+public final class Tsk1TensorFile {
 
     private static final int MAGIC = 0x54534b31; // "TSK1"
 
-    private TensorFile() {}
+    private Tsk1TensorFile() {}
 
-    public static void write(Path file, Map<String, FloatTensor> tensors) throws IOException {
-        try (DataOutputStream out =
-                new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
-            out.writeInt(MAGIC);
-            out.writeInt(tensors.size());
-            for (Map.Entry<String, FloatTensor> entry : tensors.entrySet()) {
-                out.writeUTF(entry.getKey());
-                long[] shape = entry.getValue().shape();
-                out.writeInt(shape.length);
-                for (long d : shape) {
-                    out.writeLong(d);
-                }
-                for (float v : entry.getValue().data()) {
-                    out.writeFloat(v);
-                }
-            }
+    /** Whether {@code file} starts with the TSK1 magic number. */
+    public static boolean isTsk1(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+            return in.readInt() == MAGIC;
+        } catch (EOFException e) {
+            return false;
         }
     }
 
+    /** The tensors of a TSK1 file, in their order in the file. */
     public static Map<String, FloatTensor> read(Path file) throws IOException {
         try (DataInputStream in =
                 new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {

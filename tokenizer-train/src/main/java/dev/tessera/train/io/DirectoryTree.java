@@ -1,4 +1,4 @@
-package dev.tessera.train.export;
+package dev.tessera.train.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -18,10 +18,10 @@ import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.ServerMetrics;
 import dev.tessera.runtime.server.TokenizerServer;
 import dev.tessera.runtime.server.batching.BatchPolicy;
-import dev.tessera.runtime.server.metrics.MetricsRegistry;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -146,7 +146,7 @@ public final class ServingBenchmark implements Callable<Integer> {
                                             o.maxBatch(),
                                             Duration.ofMillis(o.maxDelayMs()),
                                             Math.max(1024, o.maxBatch())));
-            ServerMetrics metrics = new ServerMetrics(new MetricsRegistry(), registry);
+            ServerMetrics metrics = new ServerMetrics(new PrometheusRegistry(), registry);
             try (TokenizerServer server = TokenizerServer.listen(registry, config, metrics)) {
                 server.markServing();
                 ManagedChannel channel =
@@ -244,7 +244,7 @@ public final class ServingBenchmark implements Callable<Integer> {
 
     /** Images and runs of the encode batcher so far: {sum, count} of tessera_batch_size. */
     private static double[] batchTotals(TokenizerServer server) {
-        String text = server.metrics().registry().scrape();
+        String text = server.metrics().scrape();
         return new double[] {
             sample(text, "tessera_batch_size_sum"), sample(text, "tessera_batch_size_count")
         };
@@ -252,7 +252,8 @@ public final class ServingBenchmark implements Callable<Integer> {
 
     private static double sample(String text, String name) {
         Matcher m =
-                Pattern.compile("(?m)^" + name + "\\{[^}]*op=\"encode\"\\} (\\S+)$").matcher(text);
+                Pattern.compile("(?m)^" + name + "\\{[^}]*op=\"encode\"[^}]*\\} (\\S+)$")
+                        .matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 

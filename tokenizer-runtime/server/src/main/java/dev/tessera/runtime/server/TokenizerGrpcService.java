@@ -192,8 +192,11 @@ public final class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerSe
     }
 
     private ModelBatchers batchers(ModelLease lease) {
+        // Keyed by this server's metrics: each server batches with its own policy (ServedModel).
         return lease.model()
-                .batchers(tokenizer -> new ModelBatchers(tokenizer, config.batching(), metrics));
+                .batchers(
+                        metrics,
+                        tokenizer -> new ModelBatchers(tokenizer, config.batching(), metrics));
     }
 
     private void checkReady() {

@@ -123,8 +123,8 @@ class ServingLoadTest {
     }
 
     private static void assertBatchesWereFormed(TokenizerServer server) {
-        ScrapedMetrics m = new ScrapedMetrics(server.metrics().registry().scrape());
-        String encode = "{model=\"toy\",version=\"1\",op=\"encode\"}";
+        ScrapedMetrics m = new ScrapedMetrics(server.metrics().scrape());
+        String[] encode = {"model", "toy", "version", "1", "op", "encode"};
         double runs = m.value("tessera_batch_size_count", encode);
         double images = m.value("tessera_batch_size_sum", encode);
         assertEquals(images, m.value("tessera_images_total", encode));
@@ -132,15 +132,20 @@ class ServingLoadTest {
         assertTrue(
                 images / runs > 1.5,
                 "mean encode batch " + images / runs + " over " + runs + " runs: no batching");
-        double ok =
-                m.value(
-                                "tessera_requests_total",
-                                "{method=\"tessera.v1.TokenizerService/Encode\",model=\"toy\","
-                                        + "version=\"1\",code=\"OK\"}")
-                        + m.value(
-                                "tessera_requests_total",
-                                "{method=\"tessera.v1.TokenizerService/Decode\",model=\"toy\","
-                                        + "version=\"1\",code=\"OK\"}");
+        double ok = 0;
+        for (String method : new String[] {"Encode", "Decode"}) {
+            ok +=
+                    m.value(
+                            "tessera_requests_total",
+                            "method",
+                            "tessera.v1.TokenizerService/" + method,
+                            "model",
+                            "toy",
+                            "version",
+                            "1",
+                            "code",
+                            "OK");
+        }
         assertEquals(CALLERS * REQUESTS_PER_CALLER, ok);
         assertTrue(!m.toString().contains("tessera_request_errors_total{"), "no call failed");
     }

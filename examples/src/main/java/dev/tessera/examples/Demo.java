@@ -10,6 +10,7 @@ import dev.tessera.runtime.server.TokenizerServer;
 import dev.tessera.train.data.SyntheticShapes;
 import dev.tessera.train.eval.CodebookUsage;
 import dev.tessera.train.eval.PixelError;
+import dev.tessera.train.gpu.GpuSettings;
 import dev.tessera.train.report.ImageGrid;
 import dev.tessera.train.train.TrainOptions;
 import dev.tessera.train.train.TrainingJob;
@@ -40,6 +41,8 @@ public final class Demo {
     }
 
     public static void main(String[] args) {
+        // Before anything starts DJL: the libtorch that tessera gpu-setup recorded, if any.
+        GpuSettings.applyRecorded(System.err::println);
         boolean verbose = List.of(args).contains("--verbose");
         try {
             DemoOptions options = DemoOptions.parse(args);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Where the time of a training step goes, phase by phase. At the end of each phase the profile
@@ -56,11 +57,17 @@ public final class StepProfile {
      * the host finished it).
      */
     void phase(String phase, NDArray produced) {
+        lazyPhase(phase, () -> produced);
+    }
+
+    /** As {@link #phase(String, NDArray)}, the array made only when profiling. */
+    void lazyPhase(String phase, Supplier<NDArray> produced) {
         if (!enabled) {
             return;
         }
-        if (produced != null) {
-            waitFor(produced);
+        NDArray array = produced.get();
+        if (array != null) {
+            waitFor(array);
         }
         long now = System.nanoTime();
         nanos.merge(phase, now - last, Long::sum);

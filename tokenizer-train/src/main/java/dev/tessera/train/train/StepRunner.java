@@ -98,7 +98,7 @@ final class StepRunner implements AutoCloseable {
                 shards = forwardBackward(params, batch, scratch, progress);
             }
             update.apply(scratch);
-            profile.phase("optimizer", params.arrays().values().iterator().next());
+            profile.lazyPhase("optimizer", () -> params.arrays().values().iterator().next());
             stats.record(step, shards.stream().map(ShardResult::values).toList());
             HostResult host = quantizer.updatesAfterStep() ? hostResult(shards) : null;
             profile.phase("statistics and host reads", null);
@@ -167,7 +167,7 @@ final class StepRunner implements AutoCloseable {
         shardStarted.accept(index);
         NDArray levels = pixels.toType(DataType.FLOAT32, false);
         NDArray target = levels.div(Scalars.like(levels, 255));
-        NDArray zHat = network.encode(params, TokenizerNetwork.normalize(pixels));
+        NDArray zHat = network.encode(params, TokenizerNetwork.normalize(levels));
         timing.phase("encoder", zHat);
         QuantizerStep q = quantizer.trainStep(params, zHat, progress);
         timing.phase("quantizer", q.codes());
@@ -177,7 +177,7 @@ final class StepRunner implements AutoCloseable {
         // Each shard's mean loss weighs 1/shards, so the summed gradients are those of the
         // whole batch's mean.
         collector.backward(shards == 1 ? loss : loss.div(Scalars.like(loss, shards)));
-        timing.phase("backward", params.arrays().values().iterator().next().getGradient());
+        timing.lazyPhase("backward", () -> params.arrays().values().iterator().next().getGradient());
         NDArray rows =
                 quantizer.updatesAfterStep()
                         ? Codebook.flattenPositions(zHat).stopGradient()

@@ -7,6 +7,7 @@ import dev.tessera.runtime.client.TokenizerClient;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
+import dev.tessera.train.api.Devices;
 import dev.tessera.train.api.ImageDataSet;
 import dev.tessera.train.api.ImageSheet;
 import dev.tessera.train.api.ReconstructionQuality;
@@ -38,6 +39,8 @@ public final class Demo {
     }
 
     public static void main(String[] args) {
+        // Before anything starts DJL: the libtorch that tessera gpu-setup recorded, if any.
+        Devices.applyRecordedGpuSettings(System.err::println);
         boolean verbose = List.of(args).contains("--verbose");
         try {
             DemoOptions options = DemoOptions.parse(args);

@@ -2,6 +2,7 @@ package dev.tessera.train.api;
 
 import ai.djl.Device;
 
+import dev.tessera.train.gpu.GpuSettings;
 import dev.tessera.train.train.DeviceSelection;
 
 import java.util.function.Consumer;
@@ -22,5 +23,15 @@ public final class Devices {
      */
     public static Device select(String choice, Consumer<String> log) {
         return DeviceSelection.select(choice, log);
+    }
+
+    /**
+     * Applies the GPU settings that {@code tessera gpu-setup} recorded (which libtorch and JNI DJL
+     * loads), unless {@code PYTORCH_LIBRARY_PATH} is set in the environment. Call it first in a
+     * program's {@code main}, before anything touches DJL; {@code warn} receives one line when the
+     * recorded settings cannot be used.
+     */
+    public static void applyRecordedGpuSettings(Consumer<String> warn) {
+        GpuSettings.applyRecorded(warn);
     }
 }

@@ -105,5 +105,7 @@ final class TrainUsage {
                             + " [--seeds 1,2,3] [--reuse] [train options]",
                     "      --reuse: keep the runs a previous compare finished in DIR (same"
                             + " quantizer, seed, budget)",
+                    "  tessera gpu-setup --djl-source DIR [--libtorch DIR]   train on this"
+                            + " machine's PyTorch (see: tessera gpu-setup --help)",
                     "");
 }

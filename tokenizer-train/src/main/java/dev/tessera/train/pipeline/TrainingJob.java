@@ -119,12 +119,16 @@ public final class TrainingJob {
                         options.settings());
         if (resume != null) {
             log.accept(
-                    "resuming at step "
-                            + resume.step()
-                            + " of "
-                            + resume.steps()
-                            + " from "
-                            + options.checkpointDir());
+                    resume.step() == resume.steps()
+                            ? "the checkpoint in "
+                                    + options.checkpointDir()
+                                    + " holds a finished run: exporting it without training"
+                            : "resuming at step "
+                                    + resume.step()
+                                    + " of "
+                                    + resume.steps()
+                                    + " from "
+                                    + options.checkpointDir());
         }
         try (TrainedTokenizer model = trainer.train(train, resume)) {
             double imagesPerSecond = imagesPerSecond(model.history(), training, resume);
@@ -135,8 +139,50 @@ public final class TrainingJob {
             if (train.skipped() > 0) {
                 log.accept("skipped " + train.skipped() + " unreadable training files");
             }
-            return evaluateAndExport(model, data, training, imagesPerSecond);
+            try {
+                return evaluateAndExport(model, data, training, imagesPerSecond);
+            } catch (IOException | RuntimeException | Error e) {
+                keepTrainedParameters(model, e);
+                throw e;
+            }
         }
+    }
+
+    /**
+     * Whatever fails after training (evaluation, the report, the export or its check) must not
+     * lose the trained model: its parameters are on disk (the run's last checkpoint, or a
+     * checkpoint written now) and the log says where, before the failure is reported.
+     */
+    private void keepTrainedParameters(TrainedTokenizer model, Throwable failure) {
+        Path dir = options.checkpointDir();
+        if (dir == null || !Checkpoint.exists(dir)) {
+            dir = dir != null ? dir : Path.of(options.out() + ".checkpoints");
+            try {
+                TrainingHistory history = model.history();
+                new Checkpoint(
+                                history.steps(),
+                                history.steps(),
+                                history.wallSeconds(),
+                                model.params().snapshot(),
+                                model.params().bufferNames(),
+                                0,
+                                Map.of(),
+                                history.reports(),
+                                options.settings())
+                        .save(dir, List.copyOf(model.params().arrays().keySet()));
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+                log.accept("the trained parameters could not be kept: " + e.getMessage());
+                return;
+            }
+        }
+        Path where = dir.toAbsolutePath().normalize();
+        log.accept(
+                "the trained parameters are kept in "
+                        + where
+                        + "; once the cause below is fixed, export them without training again:"
+                        + " tessera train --resume "
+                        + where);
     }
 
     /** The step budget: whole epochs when {@code --epochs} is set. */
@@ -156,6 +202,11 @@ public final class TrainingJob {
             TrainingHistory history, TrainConfig training, Checkpoint resume) {
         int stepsHere = history.steps() - (resume == null ? 0 : resume.step());
         double secondsHere = history.wallSeconds() - (resume == null ? 0 : resume.elapsedSeconds());
+        if (stepsHere == 0) {
+            // A finished run exported again: the rate of the run that trained it.
+            stepsHere = history.steps();
+            secondsHere = history.wallSeconds();
+        }
         return secondsHere > 0 ? stepsHere * (double) training.batchSize() / secondsHere : 0;
     }
 
@@ -201,7 +252,7 @@ public final class TrainingJob {
                                 validation,
                                 options.out(),
                                 options.overwrite(),
-                                dir -> TrainingReport.write(dir, report));
+                                dir -> TrainingReport.write(dir, report, log));
         log.accept("export check: " + check.summary());
         return new Result(
                 options.out().toAbsolutePath().normalize(),

@@ -21,9 +21,9 @@ import java.util.Map;
  * inside the graphs: the encoder takes uint8 pixels [N, C, H, W] and returns int32 token ids [N,
  * h, w]; the decoder takes the ids and returns uint8 pixels. Both replay the same {@link Layer}
  * lists that {@link dev.tessera.train.model.ConvNet} runs in training, so the exported network is
- * the trained one. The network is fully convolutional, so H and W (and h = H/f, w = W/f) are symbolic: the
- * graphs take any size that is a multiple of the downsampling factor f, not only the training
- * size.
+ * the trained one. The network is fully convolutional, so H and W (and h = H/f, w = W/f) are
+ * symbolic: the graphs take any size that is a multiple of the downsampling factor f, not only the
+ * training size.
  */
 public final class TokenizerGraphs {
 

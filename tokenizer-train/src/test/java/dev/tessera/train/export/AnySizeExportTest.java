@@ -58,10 +58,10 @@ class AnySizeExportTest {
                 new TokenizerTrainer(
                                 new TokenizerNetwork(arch),
                                 new GmVqQuantizer(GmVqConfig.defaults(32, 4)),
-                                new TrainConfig(60, 16, 3e-3, 5, 2, 100),
+                                new TrainConfig(30, 16, 4e-3, 5, 2, 100),
                                 Device.cpu(),
                                 p -> {})
-                        .train(new SyntheticShapes().generate(512, 5))) {
+                        .train(new SyntheticShapes().generate(256, 5))) {
             dir = temp.resolve("any-size");
             ExportCheck check =
                     new TokenizerExporter("test")

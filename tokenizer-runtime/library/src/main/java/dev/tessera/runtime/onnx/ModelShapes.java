@@ -36,12 +36,12 @@ public record ModelShapes(int channels, ImageSizeRule sizes, int gridHeight, int
     }
 
     /** Image rows per grid row, f. */
-    public int factorHeight() {
+    int factorHeight() {
         return sizes.height() / gridHeight;
     }
 
     /** Image columns per grid column, f. */
-    public int factorWidth() {
+    int factorWidth() {
         return sizes.width() / gridWidth;
     }
 
@@ -100,16 +100,11 @@ public record ModelShapes(int channels, ImageSizeRule sizes, int gridHeight, int
         };
     }
 
-    /** The image shape taken, for messages, e.g. {@code [N,1,H,W] with N ≥ 1 and ...}. */
-    public String imageShapeText() {
-        return sizes.shapeWith(channels);
-    }
-
     /**
      * The grid shape taken, for messages: {@code [N,8,8] with N ≥ 1}, or {@code [N,h,w] with N, h,
      * w ≥ 1}.
      */
-    public String gridShapeText() {
+    private String gridShapeText() {
         return sizes.fixed()
                 ? "[N," + gridHeight + "," + gridWidth + "] with N ≥ 1"
                 : "[N,h,w] with N, h, w ≥ 1";

@@ -413,9 +413,12 @@ public final class Tokenizer implements AutoCloseable {
         return manifest.getInput().getWidth();
     }
 
-    /** The image shapes taken, for messages (see {@link ModelShapes#imageShapeText}). */
+    /**
+     * The training image shape written as {@code [N,C,H,W]} with the manifest's sizes; {@link
+     * #shapes()} says which other sizes the model takes.
+     */
     public String imageShape() {
-        return shapes.imageShapeText();
+        return "[N," + channels() + "," + imageHeight() + "," + imageWidth() + "]";
     }
 
     /** The execution provider the sessions run on: {@code "CPU"} or {@code "CUDA"}. */

@@ -49,7 +49,7 @@ class DemoTest {
         assertTrue(
                 result.quality().mse() > 0 && result.quality().mse() < 0.2,
                 "mse " + result.quality().mse());
-        assertTrue(Files.isRegularFile(temp.resolve("tokenizer/tokenizer.json")));
+        assertTrue(Files.isRegularFile(temp.resolve("tokenizer/tessera.json")));
         BufferedImage png = ImageIO.read(temp.resolve("reconstructions.png").toFile());
         assertEquals(2, png.getHeight() / (32 * 3), "two rows: originals above reconstructions");
         for (String expected :

@@ -112,7 +112,7 @@ final class CompareCommand {
                 Flags.of(run, TrainSettings.VALUED, TrainSettings.SWITCHES, "compare")
                         .over(withoutCompareFlags(base));
         TrainOptions options = TrainSettings.options(flags);
-        if (reuse && Files.exists(dir.resolve(TokenizerDirectory.MANIFEST))) {
+        if (reuse && TokenizerDirectory.hasManifest(dir)) {
             return reused(options, quantizer, seed, dir);
         }
         out.printf("%n== %s, seed %d ==%n", quantizer, seed);

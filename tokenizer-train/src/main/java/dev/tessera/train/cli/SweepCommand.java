@@ -219,7 +219,7 @@ final class SweepCommand {
 
     /** Whether {@code dir} holds a finished run of exactly this setting and budget. */
     private static boolean finished(Path dir, TrainOptions options, Setting s) {
-        if (!Files.exists(dir.resolve(TokenizerDirectory.MANIFEST))) {
+        if (!TokenizerDirectory.hasManifest(dir)) {
             return false;
         }
         TokenizerManifest m = TokenizerDirectory.readManifest(dir);

@@ -13,7 +13,7 @@ final class TrainUsage {
                     "",
                     "Trains an image tokenizer, evaluates it on the test split, and exports a"
                             + " tokenizer directory",
-                    "(encoder.onnx, decoder.onnx, codebook.npy, tokenizer.json, report.html) after"
+                    "(encoder.onnx, decoder.onnx, codebook.npy, tessera.json, report.html) after"
                             + " checking that the",
                     "ONNX graphs reproduce the trained model.",
                     "",

@@ -35,14 +35,17 @@ import java.util.function.Function;
  * A discrete image tokenizer loaded from a tokenizer directory: encodes uint8 images into token
  * grids and decodes token grids back into images with ONNX Runtime.
  *
- * <p>{@link #open(Path)} verifies every file's SHA-256 against {@code tokenizer.json}, checks that
- * the graphs match the manifest, and creates one session per graph. Instances are thread-safe: any
+ * <p>{@link #open(Path)} verifies every file's SHA-256 against the manifest ({@code tessera.json},
+ * or {@code tokenizer.json} in directories written before), checks that the graphs match it, and
+ * creates one session per graph. A model whose manifest records a {@code size_multiple} takes
+ * images of any height and width that are multiples of it (see {@link ModelShapes}). Instances are thread-safe: any
  * number of threads may encode and decode at once; {@link #close()} waits for calls in flight. The
  * token ids of an image do not depend on the other images of its batch.
  */
 public final class Tokenizer implements AutoCloseable {
 
     private final TokenizerManifest manifest;
+    private final ModelShapes shapes;
     private final FloatMatrix codebook;
     private final OrtEnvironment env;
     private final EncoderDecoderSessions sessions;
@@ -55,6 +58,7 @@ public final class Tokenizer implements AutoCloseable {
             OrtEnvironment env,
             EncoderDecoderSessions sessions) {
         this.manifest = manifest;
+        this.shapes = ModelShapes.of(manifest);
         this.codebook = codebook;
         this.env = env;
         this.sessions = sessions;
@@ -112,9 +116,7 @@ public final class Tokenizer implements AutoCloseable {
                             + m.getCodebookSize()
                             + ", "
                             + m.getCodeDim()
-                            + ") from codebook_size and code_dim in "
-                            + TokenizerDirectory.MANIFEST
-                            + ", got ("
+                            + ") from codebook_size and code_dim in the manifest, got ("
                             + codebook.rows()
                             + ", "
                             + codebook.cols()
@@ -126,15 +128,15 @@ public final class Tokenizer implements AutoCloseable {
     /**
      * Encodes images into token grids.
      *
-     * @param images uint8 NCHW images of the manifest's channels, height and width
-     * @return int32 token ids, shape [N, gridHeight, gridWidth], each in [0, K)
+     * @param images uint8 NCHW images of the manifest's channels and a size the model takes (see
+     *     {@link #shapes()})
+     * @return int32 token ids, shape [N, H/f, W/f], each in [0, K)
      * @throws InvalidInputException naming {@code pixels.shape} if the image shape is wrong
      * @throws TokenizerClosedException if this tokenizer is closed
      */
     public TokenBatch encode(ImageBatch images) {
         Objects.requireNonNull(images, "images");
-        checkImageShape(images);
-        long[] shape = {images.count(), gridHeight(), gridWidth()};
+        long[] shape = shapes.tokensFor("pixels.shape", images.shape());
         return runEncoder(
                 images,
                 manifest.getTensors().getEncoderOutput(),
@@ -144,7 +146,7 @@ public final class Tokenizer implements AutoCloseable {
                     int[] ids = new int[buf.remaining()];
                     buf.get(ids);
                     checkEncoderIds(ids);
-                    return new TokenBatch(images.count(), gridHeight(), gridWidth(), ids);
+                    return new TokenBatch(images.count(), (int) shape[1], (int) shape[2], ids);
                 });
     }
 
@@ -193,8 +195,8 @@ public final class Tokenizer implements AutoCloseable {
      * code is its token (after tanh for FSQ). Used for evaluation and analysis, e.g. the soft code
      * assignments of GM-VQ.
      *
-     * @param images uint8 NCHW images of the manifest's channels, height and width
-     * @return float32 [N, gridHeight, gridWidth, L]
+     * @param images uint8 NCHW images of the manifest's channels and a size the model takes
+     * @return float32 [N, H/f, W/f, L]
      * @throws UnsupportedOperationException if the encoder has no latents output ({@link
      *     #hasLatents})
      * @throws InvalidInputException naming {@code pixels.shape} if the image shape is wrong
@@ -209,8 +211,8 @@ public final class Tokenizer implements AutoCloseable {
                             + " was exported without a latents output; export it again with"
                             + " this version of Tessera");
         }
-        checkImageShape(images);
-        long[] shape = {images.count(), gridHeight(), gridWidth(), codeDim()};
+        long[] grid = shapes.tokensFor("pixels.shape", images.shape());
+        long[] shape = {grid[0], grid[1], grid[2], codeDim()};
         return runEncoder(
                 images,
                 manifest.getTensors().getEncoderLatents(),
@@ -220,31 +222,23 @@ public final class Tokenizer implements AutoCloseable {
                     float[] values = new float[buf.remaining()];
                     buf.get(values);
                     return new LatentBatch(
-                            images.count(), gridHeight(), gridWidth(), codeDim(), values);
+                            images.count(), (int) grid[1], (int) grid[2], codeDim(), values);
                 });
-    }
-
-    private void checkImageShape(ImageBatch images) {
-        if (images.channels() != channels()
-                || images.height() != imageHeight()
-                || images.width() != imageWidth()) {
-            throw new InvalidInputException(
-                    "pixels.shape",
-                    "pixels.shape: expected " + imageShape() + ", got " + images.shapeString());
-        }
     }
 
     /**
      * Decodes token grids into images.
      *
-     * @param tokens token ids of shape [N, gridHeight, gridWidth], each in [0, K)
-     * @return uint8 NCHW images of the manifest's channels, height and width
+     * @param tokens token ids of shape [N, h, w], each in [0, K): the training grid, or any grid
+     *     when the model takes any multiple of its downsampling factor
+     * @return uint8 NCHW images of the manifest's channels, [N, C, h·f, w·f]
      * @throws InvalidInputException naming {@code tokens.shape} or {@code tokens.ids[i]}
      * @throws TokenizerClosedException if this tokenizer is closed
      */
     public ImageBatch decode(TokenBatch tokens) {
         Objects.requireNonNull(tokens, "tokens");
-        checkTokens(tokens);
+        long[] shape = shapes.imageFor("tokens.shape", tokens.shape());
+        checkIds(tokens.ids());
         int[] ids = tokens.ids();
         String inName = manifest.getTensors().getDecoderInput();
         String outName = manifest.getTensors().getDecoderOutput();
@@ -255,19 +249,12 @@ public final class Tokenizer implements AutoCloseable {
                             OnnxTensor.createTensor(env, IntBuffer.wrap(ids), tokens.shape());
                     OrtSession.Result result =
                             sessions.decoder().run(Map.of(inName, tensor), Set.of(outName))) {
-                OnnxTensor out =
-                        output(
-                                result,
-                                outName,
-                                TokenizerDirectory.DECODER,
-                                new long[] {
-                                    tokens.count(), channels(), imageHeight(), imageWidth()
-                                });
+                OnnxTensor out = output(result, outName, TokenizerDirectory.DECODER, shape);
                 ByteBuffer buf = out.getByteBuffer();
                 byte[] pixels = new byte[buf.remaining()];
                 buf.get(pixels);
                 return new ImageBatch(
-                        tokens.count(), channels(), imageHeight(), imageWidth(), pixels);
+                        tokens.count(), channels(), (int) shape[2], (int) shape[3], pixels);
             } catch (OrtException e) {
                 throw new IllegalStateException(
                         TokenizerDirectory.DECODER
@@ -308,19 +295,8 @@ public final class Tokenizer implements AutoCloseable {
         return tensor;
     }
 
-    /** Refuses grids of the wrong shape and ids outside [0, K), naming the field. */
-    private void checkTokens(TokenBatch tokens) {
-        if (tokens.height() != gridHeight() || tokens.width() != gridWidth()) {
-            throw new InvalidInputException(
-                    "tokens.shape",
-                    "tokens.shape: expected [N,"
-                            + gridHeight()
-                            + ","
-                            + gridWidth()
-                            + "], got "
-                            + tokens.shapeString());
-        }
-        int[] ids = tokens.ids();
+    /** Refuses ids outside [0, K), naming the field. */
+    private void checkIds(int[] ids) {
         int k = codebookSize();
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= k) {
@@ -372,11 +348,17 @@ public final class Tokenizer implements AutoCloseable {
                 .setChannels(channels())
                 .setImageHeight(imageHeight())
                 .setImageWidth(imageWidth())
+                .setSizeMultiple(shapes.sizes().multiple())
                 .putAllMetrics(manifest.getMetricsMap())
                 .build();
     }
 
-    /** The manifest read from {@code tokenizer.json}. */
+    /** The tensor shapes this model takes and gives. */
+    public ModelShapes shapes() {
+        return shapes;
+    }
+
+    /** The manifest read from the directory. */
     public TokenizerManifest manifest() {
         return manifest;
     }
@@ -406,12 +388,12 @@ public final class Tokenizer implements AutoCloseable {
         return manifest.getCodeDim();
     }
 
-    /** Latent grid height h. */
+    /** Latent grid height h at the training size. */
     public int gridHeight() {
         return manifest.getGrid().getHeight();
     }
 
-    /** Latent grid width w. */
+    /** Latent grid width w at the training size. */
     public int gridWidth() {
         return manifest.getGrid().getWidth();
     }
@@ -421,17 +403,20 @@ public final class Tokenizer implements AutoCloseable {
         return manifest.getInput().getChannels();
     }
 
-    /** Image height H in pixels. */
+    /** The training image height H in pixels. */
     public int imageHeight() {
         return manifest.getInput().getHeight();
     }
 
-    /** Image width W in pixels. */
+    /** The training image width W in pixels. */
     public int imageWidth() {
         return manifest.getInput().getWidth();
     }
 
-    /** The expected image shape written as {@code [N,C,H,W]} with the manifest's sizes. */
+    /**
+     * The training image shape written as {@code [N,C,H,W]} with the manifest's sizes; {@link
+     * #shapes()} says which other sizes the model takes.
+     */
     public String imageShape() {
         return "[N," + channels() + "," + imageHeight() + "," + imageWidth() + "]";
     }

@@ -190,6 +190,9 @@ public final class ServeCommand implements AutoCloseable {
                 + t.imageHeight()
                 + "x"
                 + t.imageWidth()
+                + (t.shapes().sizes().fixed()
+                        ? ""
+                        : " (any multiple of " + t.shapes().sizes().multiple() + ")")
                 + ", "
                 + t.executionProvider()
                 + " ("

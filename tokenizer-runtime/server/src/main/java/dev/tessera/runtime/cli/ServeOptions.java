@@ -41,9 +41,11 @@ import java.util.concurrent.Callable;
         description = {
             "",
             "Serves tokenizers over gRPC: tessera.v1.TokenizerService (Encode, Decode, their"
-                    + " streaming forms EncodeStream and DecodeStream, ListModels, GetModel) with"
+                    + " streaming forms EncodeStream and DecodeStream, ListModels, GetModel) and, on"
+                    + " the same port, the Open Inference Protocol (KServe v2,"
+                    + " inference.GRPCInferenceService: models NAME.encoder and NAME.decoder), with"
                     + " dynamic batching, grpc.health.v1 and server reflection. Each model is named"
-                    + " by the name and version in its tokenizer.json; a request without a version"
+                    + " by the name and version in its tessera.json; a request without a version"
                     + " gets the highest. SIGTERM or Ctrl-C drains the calls in flight, then exits"
                     + " 0. Over a batching or call limit a call gets RESOURCE_EXHAUSTED.",
             ""

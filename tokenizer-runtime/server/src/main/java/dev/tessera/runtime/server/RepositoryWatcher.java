@@ -1,6 +1,7 @@
 package dev.tessera.runtime.server;
 
 import dev.tessera.runtime.onnx.Tokenizer;
+import dev.tessera.runtime.artifact.TokenizerDirectory;
 import dev.tessera.runtime.artifact.TokenizerLoadException;
 import dev.tessera.runtime.onnx.TokenizerOptions;
 
@@ -164,7 +165,8 @@ public final class RepositoryWatcher implements AutoCloseable {
             refuse(
                     key,
                     entry,
-                    "tokenizer.json: name \""
+                    TokenizerDirectory.manifestName(entry.dir())
+                            + ": name \""
                             + t.name()
                             + "\" and version \""
                             + t.version()

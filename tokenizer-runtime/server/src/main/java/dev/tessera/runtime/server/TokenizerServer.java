@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running gRPC server for the models of a {@link ModelRegistry}: the tokenizer service with
- * dynamic batching, {@code grpc.health.v1} (overall {@code ""}, the service name and one entry per
+ * dynamic batching and, on the same port and over the same batchers, the Open Inference Protocol
+ * ({@code inference.GRPCInferenceService}, see {@link InferenceGrpcService}), {@code grpc.health.v1} (overall {@code ""}, the service name and one entry per
  * model name; see {@link ModelHealth}) and server reflection; optionally TLS or mutual TLS and
  * bearer-token authentication (health and reflection stay open), as {@link ServerConfig} says.
  *
@@ -195,14 +196,20 @@ public final class TokenizerServer implements AutoCloseable {
             ConcurrencyLimitInterceptor limiter =
                     new ConcurrencyLimitInterceptor(config.limits().maxConcurrentCalls());
             metrics.trackCallsInFlight(limiter::inFlight);
-            TokenizerGrpcService service =
-                    new TokenizerGrpcService(registry, config, metrics, executor, ready::get);
+            ModelCalls calls = new ModelCalls(registry, config, metrics, executor, ready::get);
+            TokenizerGrpcService tokenizer =
+                    new TokenizerGrpcService(calls, config.limits().streamWindow());
+            InferenceGrpcService inference = new InferenceGrpcService(calls);
             builder.executor(executor)
                     .maxInboundMessageSize(config.maxMessageBytes())
                     .addStreamTracerFactory(new CallTracker(metrics))
+                    // Both APIs behind one concurrency limit, so --max-concurrent-calls is overall.
                     .addService(
                             ServerInterceptors.intercept(
-                                    RequestParsing.guard(service.bindService()), limiter))
+                                    RequestParsing.guard(tokenizer.bindService()), limiter))
+                    .addService(
+                            ServerInterceptors.intercept(
+                                    RequestParsing.guard(inference.bindService()), limiter))
                     .addService(healthManager.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance());
             if (config.authTokenFile().isPresent()) {

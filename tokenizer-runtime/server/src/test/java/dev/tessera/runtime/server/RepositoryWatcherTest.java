@@ -148,7 +148,7 @@ class RepositoryWatcherTest {
         String line = log.linesContaining("event=model_refused").get(0);
         assertTrue(
                 line.contains(
-                        "reason=\"tokenizer.json: name \\\"other\\\" and version \\\"5\\\" do not"
+                        "reason=\"tessera.json: name \\\"other\\\" and version \\\"5\\\" do not"
                                 + " match the repository path toy/3;"),
                 line);
     }

@@ -221,7 +221,9 @@ class ServerLifecycleTest {
                         .withBatching(new BatchPolicy(64, Duration.ofSeconds(5), 1024));
         ServerMetrics metrics = new ServerMetrics(new PrometheusRegistry(), registry);
         TokenizerGrpcService service =
-                new TokenizerGrpcService(registry, config, metrics, Runnable::run, () -> true);
+                new TokenizerGrpcService(
+                        new ModelCalls(registry, config, metrics, Runnable::run, () -> true),
+                        config.limits().streamWindow());
         // The call's deadline, as gRPC gives it to the service: a context cancelled on the clock.
         Context.CancellableContext call =
                 Context.current()

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Issue 12 on the GPU machine, in one visit (about 6 minutes). From the project's root:
-#   bash .device/on-device.sh 'bash .device/device-check.sh'
+#   TESSERA_KIT_JNI=0 bash .device/on-device.sh 'bash .device/check1.sh'
 # Needs: the packed jars (.device/payload.tar.xz, built from this branch), MNIST's IDX files in
 # .device/mnist/ (train-images-idx3-ubyte.gz and t10k-images-idx3-ubyte.gz, about 11.5 MB), $OUT.
 # Writes at most 8 files to $OUT: summary.txt, setup.log, demo.log, mnist.log, speed.md,
 # fontless.log, artifacts.tar.gz, and jni-build.log when the JNI build fails.
 set -uo pipefail
+D=${D:?run this through .device/on-device.sh, which unpacks the payload and sets D}
 OUT=${OUT:-/tmp/device-out}
 MNIST=${MNIST:-.device/mnist}
 W=/tmp/gpu-check
@@ -34,14 +35,14 @@ elapsed() { echo $(( $(date +%s) - START )); }
 # skipped with TESSERA_KIT_JNI=0; kit_jni is the fallback).
 unset PYTORCH_LIBRARY_PATH PYTORCH_VERSION PYTORCH_FLAVOR
 CONF=${XDG_CONFIG_HOME:-$HOME/.config}/tessera/gpu.properties
-if ! step gpu-setup "$OUT/setup.log" 150 tessera gpu-setup --djl-source /tmp/tessera-device/djl-native; then
+if ! step gpu-setup "$OUT/setup.log" 150 tessera gpu-setup --djl-source "$D/djl-native"; then
   tail -n 40 "${XDG_CACHE_HOME:-$HOME/.cache}"/tessera/djl-jni/*/*.log > "$OUT/jni-build.log" 2>&1
   echo "gpu-setup failed: the other steps use the kit's JNI and PYTORCH_* variables" | tee -a "$SUMMARY"
   rm -f "$CONF"
   kit_jni
 fi
 cat "$CONF" >> "$OUT/setup.log" 2>&1
-ls -la /tmp/tessera-device/djl-cache/pytorch/*/ >> "$OUT/setup.log" 2>&1
+ls -la "$D"/djl-cache/pytorch/*/ >> "$OUT/setup.log" 2>&1
 step gpu-setup-check "$OUT/setup.log" 60 tessera gpu-setup --check
 
 # 2. The demo on the GPU: trains 800 steps, exports with the CPU reference check, serves, exits 0.
@@ -67,7 +68,7 @@ step fontless "$OUT/fontless.log" 90 env TESSERA_DEVICE_FONTS=0 tessera train --
 ls -la "$W/fontless" >> "$OUT/fontless.log" 2>&1
 
 tar -czf "$OUT/artifacts.tar.gz" -C "$W" --ignore-failed-read \
-  demo/tokenizer/tokenizer.json demo/tokenizer/report.html demo/tokenizer/loss.png \
-  mnist/tokenizer.json mnist/report.html mnist/loss.png mnist/reconstructions.png \
-  fontless/tokenizer.json fontless/report.html fontless/loss.png 2>/dev/null
+  demo/tokenizer/tessera.json demo/tokenizer/report.html demo/tokenizer/loss.png \
+  mnist/tessera.json mnist/report.html mnist/loss.png mnist/reconstructions.png \
+  fontless/tessera.json fontless/report.html fontless/loss.png 2>/dev/null
 echo "total: $(elapsed) s" | tee -a "$SUMMARY" >&2

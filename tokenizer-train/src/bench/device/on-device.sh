@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine, from the project's root: `bash .device/on-device.sh COMMAND...`.
 # Unpacks .device/payload.tar.xz once, builds DJL's JNI against this machine's libtorch once
-# (about 30 s on 16 cores), points DJL at that libtorch, puts a `tessera` command on the PATH
-# that runs the packed jars with the packed Java, then runs COMMAND (through bash -c).
+# (about 30 s on 16 cores) and points DJL at that libtorch through PYTORCH_* variables (unless
+# TESSERA_KIT_JNI=0), puts a `tessera` command on the PATH that runs the packed jars with the
+# packed Java, then runs COMMAND (through bash -c).
 #
 #   tessera train --device gpu ...        like ./tessera, but never builds (no Maven there)
-#   tessera-test CLASS_OR_PACKAGE ...     JUnit console launcher over a module's test-classes
-#                                         (needs junit-console.jar in the payload; see pack.sh)
-# Environment: TESSERA_DEVICE_FONTS=0 runs Java without the packed font kit (to check what the
-# product does on a machine with no fonts); TESSERA_JAVA_OPTS adds JVM options.
+#   tessera __main CLASS ARGS...          any main class on the examples jar's class path
+#   tessera-test MODULE SELECTOR...       JUnit console launcher over a module's test-classes,
+#                                         e.g. tessera-test tokenizer-train --select-class dev.tessera.train.export.TokenizerGraphsTest
+# Environment: TESSERA_KIT_JNI=0 skips the kit's JNI build and PYTORCH_* variables, leaving both to
+# `tessera gpu-setup` (the product's route; kit_jni stays available as a fallback);
+# TESSERA_DEVICE_FONTS=0 runs Java without the packed font kit (to check what the product does on a
+# machine with no fonts); TESSERA_JAVA_OPTS adds JVM options; TESSERA_DEVICE_DIR is where the
+# payload is unpacked (default /tmp/tessera-device).
 set -euo pipefail
 ROOT=$(pwd)
-D=/tmp/tessera-device
+D=${TESSERA_DEVICE_DIR:-/tmp/tessera-device}
 if [ ! -x "$D/jre/bin/java" ]; then
   mkdir -p "$D" && tar -xJf "$ROOT/.device/payload.tar.xz" -C "$D"
 fi
@@ -45,7 +50,7 @@ case "\${1:-}" in
   demo) jar=examples/target/tessera-examples-*.jar; shift ;;
   generate) shift; exec "\$0" __main dev.tessera.examples.generate.Generate "\$@" ;;
   train|eval|compare|analyze|sweep) jar=tokenizer-train/target/tokenizer-train-*.jar ;;
-  serve|encode|decode|bench-serve|bench-library|bench-serve-local|export-triton) jar=tokenizer-runtime/server/target/tokenizer-server-*.jar ;;
+  serve|encode|decode|export-triton|bench-library|bench-serve-local) jar=tokenizer-runtime/server/target/tokenizer-server-*.jar ;;
   gpu-setup) jar=tokenizer-train/target/tokenizer-train-*.jar ;;
   __main) shift; main=\$1; shift; jar=examples/target/tessera-examples-*.jar ;;
   *) echo "tessera (device): unknown command '\${1:-}'" >&2; exit 2 ;;

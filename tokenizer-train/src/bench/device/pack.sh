@@ -1,22 +1,37 @@
 #!/usr/bin/env bash
 # Packs a built Tessera checkout for the GPU machine, which has Python with PyTorch (CUDA) but no Java,
-# no Maven and no network. Run from the project's root after `./mvnw -q -DskipTests package`
-# (add `install` if examples are stale). Writes .device/payload.tar.xz and .device/on-device.sh
-# (ignored by git through .git/info/exclude); take that folder to the GPU machine with the checkout.
+# no Maven and no network. Run from the project's root after `./mvnw -q -DskipTests package`:
+#   bash tokenizer-train/src/bench/device/pack.sh
+# Writes .device/payload.tar.xz, .device/on-device.sh and .device/check1.sh (.device/ is ignored by
+# git); take that folder to the GPU machine with the checkout. README.md beside this script says how.
 #
 # The payload holds: a jlinked Java 17 runtime (with JNI headers), every module's jar with its lib/
 # (minus the CPU libtorch, which the GPU machine replaces with its own; ONNX Runtime cut to
-# linux-x64), DJL 0.35.1's JNI sources (built there against the machine's libtorch), an optional
-# font kit (fontconfig + DejaVu, for machines without fonts), and any test-classes plus the JUnit
-# console launcher. The checkout plus .device/ should stay under about 60 MiB.
+# linux-x64), DJL 0.35.1's JNI sources (built there against the machine's libtorch), a font kit
+# (fontconfig + DejaVu, for machines without fonts), and any test-classes plus the JUnit console
+# launcher.
+#
+# Environment: DEVICE_KIT, the folder holding djl-native/ (DJL's JNI sources; default
+# ../shared/device, relative to the project's root); DEVICE_LIMIT_MIB, what the device machine takes
+# in all, tracked files and .device/ together (default 64).
 set -euo pipefail
 ROOT=$(pwd)
-KIT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd); DJLKIT=/work/shared/device
+KIT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+DEVICE_KIT=${DEVICE_KIT:-../shared/device}
+LIMIT=${DEVICE_LIMIT_MIB:-64}
 DEST="$ROOT/.device"
+[ -f pom.xml ] && [ -d tokenizer-train ] || { echo "pack.sh: run from the project's root" >&2; exit 2; }
+[ -d "$DEVICE_KIT/djl-native/engines/pytorch/pytorch-native" ] || {
+  echo "pack.sh: no DJL JNI sources in $DEVICE_KIT/djl-native; set DEVICE_KIT to the folder that holds djl-native/" >&2
+  exit 2
+}
+git check-ignore -q .device/payload.tar.xz || { echo "pack.sh: .device/ is not ignored by git; add /.device/ to .gitignore" >&2; exit 2; }
+ls tokenizer-runtime/server/target/tokenizer-server-*.jar tokenizer-train/target/tokenizer-train-*.jar >/dev/null 2>&1 || {
+  echo "pack.sh: build the jars first: ./mvnw -q -DskipTests package" >&2
+  exit 2
+}
 STAGE=$(mktemp -d)
 trap 'rm -rf "$STAGE"' EXIT
-[ -f pom.xml ] && [ -d tokenizer-train ] || { echo "pack.sh: run from the project's root" >&2; exit 2; }
-grep -qx '/.device/' .git/info/exclude 2>/dev/null || echo '/.device/' >> .git/info/exclude
 mkdir -p "$DEST"
 
 echo "pack: java runtime" >&2
@@ -61,7 +76,7 @@ fi
 [ -n "$console" ] && cp "$console" "$STAGE/app/junit-console.jar"
 
 echo "pack: DJL JNI sources, font kit" >&2
-cp -r "$DJLKIT/djl-native" "$STAGE/djl-native"
+cp -r "$DEVICE_KIT/djl-native" "$STAGE/djl-native"
 mkdir -p "$STAGE/fontkit/lib" "$STAGE/fontkit/fonts"
 for l in libharfbuzz.so.0 libfreetype.so.6 libgraphite2.so.3 libglib-2.0.so.0 libpng16.so.16 \
          libbrotlidec.so.1 libbrotlicommon.so.1 libpcre2-8.so.0 libfontconfig.so.1 libexpat.so.1; do
@@ -72,8 +87,17 @@ cp /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/dej
 
 echo "pack: compressing (a minute or two)" >&2
 tar -C "$STAGE" -cf - jre app djl-native fontkit | xz -T2 -9 > "$DEST/payload.tar.xz"
-cp "$KIT/on-device.sh" "$DEST/on-device.sh"
-size=$(du -m "$DEST/payload.tar.xz" | cut -f1)
-tree=$(git ls-files -z | xargs -0 du -cm 2>/dev/null | tail -1 | cut -f1)
-echo "pack: .device/payload.tar.xz is ${size} MiB; tracked files ${tree} MiB (keep the sum under about 60 MiB)" >&2
-[ $((size + tree)) -lt 60 ] || echo "pack: WARNING: too large to send; leave examples or test-classes out" >&2
+cp "$KIT/on-device.sh" "$KIT/check1.sh" "$DEST/"
+
+# What the device machine receives: the files git does not ignore, plus .device/ (carried).
+mib() { awk '{ s += $1 } END { printf "%.1f", s / 1048576 }'; }
+payload=$(stat -c %s "$DEST/payload.tar.xz" | mib)
+device=$(find "$DEST" -type f -printf '%s\n' | mib)
+tree=$(git ls-files -z --cached --others --exclude-standard | xargs -0 stat -c %s 2>/dev/null | mib)
+mnist=0
+[ -d "$DEST/mnist" ] || mnist=11  # MNIST's four files (10.9 MiB), for check1.sh, still to be copied in
+echo "pack: .device/payload.tar.xz is $payload MiB; .device/ $device MiB; the checkout's files $tree MiB" >&2
+total=$(echo "$device $tree $mnist" | awk '{ printf "%.1f", $1 + $2 + $3 }')
+echo "pack: the device machine receives about $total MiB (with MNIST's images in .device/mnist); the limit is $LIMIT MiB" >&2
+awk -v t="$total" -v l="$LIMIT" 'BEGIN { exit !(t < l) }' \
+  || echo "pack: WARNING: too large to send; leave examples or test-classes out" >&2

@@ -53,11 +53,11 @@ step mnist "$OUT/mnist.log" 150 tessera train --data "$MNIST" --device gpu --cod
   --epochs 1 --out "$W/mnist" --overwrite
 
 # 4. Speed: Tessera vs PyTorch eager on the same GPU, demo architecture on MNIST, K = 512.
-step speed "$OUT/speed.md" 150 tessera __main dev.tessera.train.bench.TrainSpeedBenchmark \
+step speed "$OUT/speed.md" 150 tessera bench-train-speed \
   --data "$MNIST" --device gpu --batches 64,256 --warmup-steps 10 --steps 50 --repeats 3 --profile
 # The larger configuration of issue 11 (conv, width 128, two residual blocks), if time is left.
 if [ "$(elapsed)" -lt 270 ]; then
-  step speed-large "$OUT/speed.md" 100 tessera __main dev.tessera.train.bench.TrainSpeedBenchmark \
+  step speed-large "$OUT/speed.md" 100 tessera bench-train-speed \
     --data "$MNIST" --device gpu --batches 64,256 --warmup-steps 10 --steps 30 --repeats 2 \
     --width 128 --residual-blocks 2
 fi

@@ -47,11 +47,9 @@ cat > "$D/bin/tessera" <<EOF
 #!/usr/bin/env bash
 set -euo pipefail
 case "\${1:-}" in
-  demo) jar=examples/target/tessera-examples-*.jar; shift ;;
-  generate) shift; exec "\$0" __main dev.tessera.examples.generate.Generate "\$@" ;;
-  train|eval|compare|analyze|sweep) jar=tokenizer-train/target/tokenizer-train-*.jar ;;
+  demo|generate) jar=examples/target/tessera-examples-*.jar ;;
+  train|eval|compare|analyze|sweep|gpu-setup|bench-train-speed|bench-onnx-vs-djl) jar=tokenizer-train/target/tokenizer-train-*.jar ;;
   serve|encode|decode|export-triton|bench-library|bench-serve-local) jar=tokenizer-runtime/server/target/tokenizer-server-*.jar ;;
-  gpu-setup) jar=tokenizer-train/target/tokenizer-train-*.jar ;;
   __main) shift; main=\$1; shift; jar=examples/target/tessera-examples-*.jar ;;
   *) echo "tessera (device): unknown command '\${1:-}'" >&2; exit 2 ;;
 esac

@@ -2,12 +2,11 @@ package dev.tessera.examples;
 
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.client.TokenizerClient;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
-import dev.tessera.train.api.Devices;
 import dev.tessera.train.api.ImageDataSet;
 import dev.tessera.train.api.ImageSheet;
 import dev.tessera.train.api.ReconstructionQuality;
@@ -36,33 +35,6 @@ public final class Demo {
     public Demo(DemoOptions options, PrintStream out) {
         this.options = options;
         this.out = out;
-    }
-
-    public static void main(String[] args) {
-        // Before anything starts DJL: the libtorch that tessera gpu-setup recorded, if any.
-        Devices.applyRecordedGpuSettings(System.err::println);
-        boolean verbose = List.of(args).contains("--verbose");
-        try {
-            DemoOptions options = DemoOptions.parse(args);
-            if (options == null) {
-                System.out.print(DemoOptions.USAGE);
-                return;
-            }
-            new Demo(options, System.out).run();
-        } catch (IllegalArgumentException e) {
-            exit(e, verbose, 2);
-        } catch (Exception e) {
-            exit(e, verbose, 1);
-        }
-    }
-
-    /** Reports {@code e} as one line (plus its stack trace with --verbose) and exits. */
-    private static void exit(Exception e, boolean verbose, int status) {
-        System.err.println("tessera demo: " + e.getMessage());
-        if (verbose) {
-            e.printStackTrace(System.err);
-        }
-        System.exit(status);
     }
 
     /** Runs the whole demo; returns the round-trip result. */

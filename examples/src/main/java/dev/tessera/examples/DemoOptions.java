@@ -1,10 +1,8 @@
 package dev.tessera.examples;
 
 import dev.tessera.train.api.TokenizerTraining;
-import dev.tessera.train.cli.Flags;
 
 import java.nio.file.Path;
-import java.util.Set;
 
 /**
  * Options of {@code tessera demo}.
@@ -17,50 +15,10 @@ import java.util.Set;
  */
 public record DemoOptions(Path out, int steps, long seed, String device, int images) {
 
-    static final String USAGE =
-            String.join(
-                    System.lineSeparator(),
-                    "usage: tessera demo [--out DIR] [--steps N] [--seed S] [--device auto|cpu|gpu]"
-                            + " [--images N]",
-                    "",
-                    "Trains a small GM-VQ tokenizer on generated shapes, exports it, serves it over"
-                            + " gRPC on a free",
-                    "local port and sends held-out images through a gRPC client (Encode, then"
-                            + " Decode).",
-                    "",
-                    "  --out DIR        where to write the tokenizer and reconstructions.png"
-                            + " (default ./tessera-demo)",
-                    "  --steps N        training steps (default "
-                            + TokenizerTraining.demo(Path.of(".")).build().steps()
-                            + ")",
-                    "  --seed S         seed of data and training (default 7)",
-                    "  --device D       auto (default), cpu or gpu",
-                    "  --images N       held-out images to send through the server (default 256)",
-                    "  --verbose        print stack traces with errors",
-                    "");
-
     public DemoOptions {
         if (steps < 1 || images < 1) {
             throw new IllegalArgumentException("--steps and --images must be positive");
         }
-    }
-
-    private static final Set<String> VALUED = Set.of("out", "steps", "seed", "device", "images");
-    private static final Set<String> SWITCHES = Set.of("help", "verbose");
-
-    /** Parsed options, or null when help was asked for. */
-    static DemoOptions parse(String[] args) {
-        Flags flags = Flags.parseCommandLine(args, VALUED, SWITCHES, "tessera demo --help");
-        if (flags == null) {
-            return null;
-        }
-        Path out = Path.of(flags.string("out", "tessera-demo"));
-        return new DemoOptions(
-                out,
-                flags.integer("steps", TokenizerTraining.demo(out).build().steps()),
-                flags.longValue("seed", 7),
-                flags.string("device", "auto"),
-                flags.integer("images", 256));
     }
 
     /**

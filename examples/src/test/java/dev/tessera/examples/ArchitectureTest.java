@@ -2,7 +2,6 @@ package dev.tessera.examples;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
-import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -13,20 +12,13 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 
-import dev.tessera.train.cli.Flags;
-
 import org.junit.jupiter.api.Test;
-
-import java.util.regex.Pattern;
 
 /**
  * The examples are programs a user copies, so they use the trainer only through its public API
  * ({@code dev.tessera.train.api}), and their packages have no cycles.
  */
 class ArchitectureTest {
-
-    private static final String FLAGS_AND_ITS_NESTED_CLASSES =
-            Pattern.quote(Flags.class.getName()) + "(\\$.*)?";
 
     private static final JavaClasses EXAMPLES =
             new ClassFileImporter().importPackages("dev.tessera.examples");
@@ -39,9 +31,7 @@ class ArchitectureTest {
                 .should()
                 .onlyDependOnClassesThat(
                         resideOutsideOfPackage("dev.tessera.train..")
-                                .or(resideInAPackage("dev.tessera.train.api.."))
-                                // Until every command parses its flags with picocli.
-                                .or(nameMatching(FLAGS_AND_ITS_NESTED_CLASSES)))
+                                .or(resideInAPackage("dev.tessera.train.api..")))
                 .check(EXAMPLES);
     }
 

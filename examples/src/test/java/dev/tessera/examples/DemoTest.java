@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import picocli.CommandLine;
+
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -25,8 +27,9 @@ class DemoTest {
     @Test
     void shortDemoRoundTripsThroughTheServerAndWritesItsOutputs() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DemoOptions options =
-                DemoOptions.parse(
+        DemoCommand command = new DemoCommand(System.out);
+        new CommandLine(command)
+                .parseArgs(
                         new String[] {
                             "--out",
                             temp.toString(),
@@ -37,6 +40,7 @@ class DemoTest {
                             "--device",
                             "cpu"
                         });
+        DemoOptions options = command.options();
         Demo.DemoResult result =
                 new Demo(options, new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
         String output = bytes.toString(StandardCharsets.UTF_8);
@@ -67,10 +71,10 @@ class DemoTest {
 
     @Test
     void unknownOptionIsAUsageError() {
-        IllegalArgumentException e =
-                org.junit.jupiter.api.Assertions.assertThrows(
-                        IllegalArgumentException.class,
-                        () -> DemoOptions.parse(new String[] {"--stpes", "3"}));
-        assertTrue(e.getMessage().contains("--stpes"));
+        CapturedCli cli = new CapturedCli();
+        assertEquals(2, cli.run("demo", "--stpes", "3"));
+        assertTrue(cli.err().contains("--stpes"), cli.err());
+        assertEquals(0, cli.run("demo", "--help"));
+        assertTrue(cli.out().startsWith("usage: tessera demo"), cli.out());
     }
 }

@@ -1,9 +1,6 @@
 package dev.tessera.examples.generate;
 
-import dev.tessera.train.api.Devices;
-
 import java.io.PrintStream;
-import java.util.List;
 
 /**
  * {@code tessera generate}: tokenize a data set, train an autoregressive transformer prior over the
@@ -13,27 +10,6 @@ import java.util.List;
 public final class Generate {
 
     private Generate() {}
-
-    public static void main(String[] args) {
-        Devices.applyRecordedGpuSettings(System.err::println);
-        boolean verbose = List.of(args).contains("--verbose");
-        try {
-            GenerateOptions options = GenerateOptions.parse(args);
-            if (options == null) {
-                System.out.print(GenerateOptions.USAGE);
-                return;
-            }
-            if (options.threads() > 0) {
-                // Read once, when DJL starts the PyTorch engine: before anything touches it.
-                System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(options.threads()));
-            }
-            run(options, System.out);
-        } catch (IllegalArgumentException e) {
-            exit(e, verbose, 2);
-        } catch (Exception e) {
-            exit(e, verbose, 1);
-        }
-    }
 
     /** Runs the pipeline, writes generation.json and prints the numbers. */
     public static GenerationResult run(GenerateOptions options, PrintStream out) throws Exception {
@@ -65,13 +41,5 @@ public final class Generate {
                         + options.out().resolve(SampleSheets.INDEPENDENT).toAbsolutePath());
         out.println("numbers: " + options.out().resolve(GenerationReport.FILE).toAbsolutePath());
         return result;
-    }
-
-    private static void exit(Exception e, boolean verbose, int status) {
-        System.err.println("tessera generate: " + e.getMessage());
-        if (verbose) {
-            e.printStackTrace(System.err);
-        }
-        System.exit(status);
     }
 }

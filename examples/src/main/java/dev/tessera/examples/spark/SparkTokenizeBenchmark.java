@@ -1,18 +1,24 @@
 package dev.tessera.examples.spark;
 
+import dev.tessera.cli.CommonOptions;
+import dev.tessera.cli.IntRange;
 import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.train.api.Images;
-import dev.tessera.train.cli.Flags;
 
 import org.apache.spark.sql.SparkSession;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,45 +31,65 @@ import java.util.concurrent.Future;
  * runs tasks, with the job's tokenizer (one ONNX Runtime thread each); the job reads, encodes and
  * writes Parquet on the given master. All read from the same loaded data set; the runs alternate,
  * so load from other processes on the machine falls on each.
- *
- * <p>usage: {@code SparkTokenizeBenchmark --data PATH --model DIR [--split train|test] [--master
- * local[2]] [--partitions N] [--batch-size N] [--threads N] [--limit N] [--repeats N] [--out DIR]}
  */
-public final class SparkTokenizeBenchmark {
+@Command(
+        name = "bench-spark",
+        sortOptions = false,
+        synopsisHeading = "",
+        customSynopsis = "usage: tessera bench-spark --data PATH --model DIR [options]%n",
+        description = {
+            "",
+            "Throughput of the Spark job next to the in-process library on the same images, in one"
+                    + " JVM: the library from one thread and from as many threads as Spark runs"
+                    + " tasks, then the job on --master; alternating, --repeats times.",
+            ""
+        })
+final class SparkTokenizeBenchmark implements Callable<Integer> {
 
-    private static final Set<String> VALUED =
-            Set.of(
-                    "data",
-                    "model",
-                    "split",
-                    "master",
-                    "partitions",
-                    "batch-size",
-                    "threads",
-                    "limit",
-                    "repeats",
-                    "out");
+    private final PrintStream out;
 
-    private SparkTokenizeBenchmark() {}
+    @Mixin private SparkJobOptions job;
 
-    public static void main(String[] args) throws IOException {
-        Flags flags = Flags.parse(args, VALUED, Set.of());
-        if (!flags.has("data") || !flags.has("model")) {
-            System.err.println("SparkTokenizeBenchmark: --data PATH and --model DIR are required");
-            System.exit(2);
-        }
-        String out =
-                flags.string(
-                        "out",
-                        Files.createTempDirectory("tessera-spark-bench").resolve("out").toString());
-        SparkTokenizeOptions options =
-                options(flags, out, flags.integer("limit", Integer.MAX_VALUE));
-        int repeats = flags.integer("repeats", 3);
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
+            description = "Spark master (default ${DEFAULT-VALUE})")
+    private String master = "local[2]";
+
+    @Option(
+            names = "--repeats",
+            paramLabel = "N",
+            description = "measured rounds (default ${DEFAULT-VALUE})")
+    @IntRange(min = 1)
+    private int repeats = 3;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description =
+                    "where the job writes its Parquet files (default: a new temporary directory)")
+    private String dir;
+
+    @Mixin private CommonOptions common;
+
+    SparkTokenizeBenchmark(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        String outDir =
+                dir != null
+                        ? dir
+                        : Files.createTempDirectory("tessera-spark-bench")
+                                .resolve("out")
+                                .toString();
+        SparkTokenizeOptions options = options(outDir, job.limit());
         long start = System.nanoTime();
         try (SparkSession spark =
                         SparkTokenizeJob.session(options.master(), "tessera-tokenize-benchmark");
                 Tokenizer library = Tokenizer.open(Path.of(options.model()))) {
-            System.out.printf(
+            out.printf(
                     Locale.ROOT,
                     "spark %s on %s started in %.1f s; %d cores on this machine%n",
                     spark.version(),
@@ -73,20 +99,20 @@ public final class SparkTokenizeBenchmark {
             Images images =
                     ExecutorDataSets.get(options.data(), options.split(), options.seed(), library);
             int count = Math.min(images.count(), options.limit());
-            System.out.printf("%s; tokenizing %d of them%n", images.describe(), count);
-            SparkTokenizeJob job = new SparkTokenizeJob(spark);
+            out.printf("%s; tokenizing %d of them%n", images.describe(), count);
+            SparkTokenizeJob sparkJob = new SparkTokenizeJob(spark);
             // Warm-up: JIT, ONNX Runtime's first runs, the executor's tokenizer, Spark's first job.
             int warmUp = Math.min(count, 4 * options.batchSize());
             libraryPass(library, images, warmUp, options);
-            job.run(options(flags, out, warmUp));
+            sparkJob.run(options(outDir, warmUp));
             // The job's own tokenizer: in local mode the executor is this JVM.
             Tokenizer perCaller = ExecutorTokenizers.get(options.model(), options.threads());
             int callers = spark.sparkContext().defaultParallelism();
             for (int r = 1; r <= repeats; r++) {
                 double oneCaller = libraryPass(library, images, count, options);
                 double manyCallers = parallelPass(perCaller, images, count, callers, options);
-                SparkTokenizeJob.Result result = job.run(options);
-                System.out.printf(
+                SparkTokenizeJob.Result result = sparkJob.run(options);
+                out.printf(
                         Locale.ROOT,
                         "run %d/%d: library %.0f images/s (1 caller), %.0f images/s (%d callers,"
                                 + " %d-thread tokenizer); spark %.0f images/s (%d rows, %d tasks,"
@@ -105,21 +131,11 @@ public final class SparkTokenizeBenchmark {
                         result.imagesPerSecond() / manyCallers);
             }
         }
+        return 0;
     }
 
-    private static SparkTokenizeOptions options(Flags flags, String out, int limit) {
-        return new SparkTokenizeOptions(
-                flags.string("data", ""),
-                flags.string("split", "train"),
-                flags.string("model", ""),
-                out,
-                flags.string("master", "local[2]"),
-                flags.integer("partitions", 0),
-                flags.integer("batch-size", 256),
-                limit,
-                flags.integer("threads", 1),
-                7,
-                true);
+    private SparkTokenizeOptions options(String outDir, int limit) {
+        return job.job(outDir, master, limit, 7, true);
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.tessera.examples.spark;
 
 import dev.tessera.runtime.InvalidInputException;
-import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.artifact.TokenizerLoadException;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.train.api.ImageDataException;
 
 import org.apache.hadoop.fs.FileSystem;
@@ -16,12 +16,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
@@ -71,28 +68,6 @@ public final class SparkTokenizeJob {
     /** A job running on {@code spark}, which the caller owns. */
     public SparkTokenizeJob(SparkSession spark) {
         this.spark = spark;
-    }
-
-    public static void main(String[] args) {
-        boolean verbose = List.of(args).contains("--verbose");
-        try {
-            SparkTokenizeOptions options = SparkTokenizeOptions.parse(args);
-            if (options == null) {
-                System.out.print(SparkTokenizeOptions.USAGE);
-                return;
-            }
-            // Before Spark starts, so that a mistyped path costs no session start-up.
-            checkPaths(options);
-            Result result;
-            try (SparkSession spark = session(options.master(), "tessera-tokenize")) {
-                result = new SparkTokenizeJob(spark).run(options);
-            }
-            report(result, options, System.out);
-        } catch (IllegalArgumentException e) {
-            exit(e, verbose, 2);
-        } catch (Exception e) {
-            exit(e, verbose, 1);
-        }
     }
 
     /**
@@ -214,30 +189,6 @@ public final class SparkTokenizeJob {
             throw new UncheckedIOException(
                     "cannot check output directory " + options.out() + ": " + e.getMessage(), e);
         }
-    }
-
-    private static void report(Result result, SparkTokenizeOptions options, PrintStream out) {
-        out.printf(
-                Locale.ROOT,
-                "tokenized %d images of %s (%s) with %s in %d tasks: %.1f s, %.0f images/s%n"
-                        + "wrote %s%n",
-                result.rows(),
-                options.data(),
-                options.split(),
-                result.tokenizer(),
-                result.partitions(),
-                result.seconds(),
-                result.imagesPerSecond(),
-                result.out());
-    }
-
-    /** Reports the error a user can act on as one line (plus the stack trace with --verbose). */
-    private static void exit(Exception e, boolean verbose, int status) {
-        System.err.println("tessera spark-tokenize: " + userMessage(e));
-        if (verbose) {
-            e.printStackTrace(System.err);
-        }
-        System.exit(status);
     }
 
     /**

@@ -13,16 +13,15 @@
  *       dev.tessera.train.api.ImageDataException}.
  *   <li>Measure and show results: {@link dev.tessera.train.api.ReconstructionQuality}, {@link
  *       dev.tessera.train.api.FrechetDistances}, {@link
- *       dev.tessera.train.api.IndependentPositionPrior}, {@link
- *       dev.tessera.train.api.ImageSheet}.
+ *       dev.tessera.train.api.IndependentPositionPrior}, {@link dev.tessera.train.api.ImageSheet}.
  *   <li>Write DJL models of your own the way the trainer does: {@link
  *       dev.tessera.train.api.Parameters} (saved as safetensors), {@link
  *       dev.tessera.train.api.AdamOptimizer}, {@link dev.tessera.train.api.Scalars}, {@link
  *       dev.tessera.train.api.Seeds}, {@link dev.tessera.train.api.Devices}.
  * </ul>
  *
- * <p>The package sits on top of the trainer's others (docs/architecture.md): nothing in the
- * trainer depends on it. Command-line parsing is not part of it yet; the examples still parse
- * their flags with the trainer's {@code cli.Flags} until every command moves to picocli.
+ * <p>The package sits on top of the trainer's others (docs/architecture.md): nothing in the trainer
+ * depends on it. Command lines are not part of it: every jar's commands use picocli behind the
+ * runtime's {@code dev.tessera.cli.CommandLines}.
  */
 package dev.tessera.train.api;

@@ -2,16 +2,19 @@ package dev.tessera.train.bench;
 
 import ai.djl.Device;
 
+import dev.tessera.cli.CommandFailedException;
+import dev.tessera.cli.CommonOptions;
+import dev.tessera.cli.IntRange;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.onnx.TokenizerOptions;
-import dev.tessera.runtime.measure.BenchmarkArguments;
+import dev.tessera.runtime.measure.BatchPlanOptions;
+import dev.tessera.runtime.measure.EngineOptions;
 import dev.tessera.runtime.measure.MarkdownTable;
 import dev.tessera.runtime.measure.MeanStd;
 import dev.tessera.runtime.measure.Measurement;
 import dev.tessera.runtime.measure.MeasurementPlan;
+import dev.tessera.runtime.onnx.TokenizerOptions;
 import dev.tessera.train.data.SyntheticShapes;
-import dev.tessera.train.gpu.GpuSettings;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.quantize.GmVqConfig;
@@ -19,12 +22,16 @@ import dev.tessera.train.quantize.QuantizerConfig;
 import dev.tessera.train.train.DeviceSelection;
 import dev.tessera.train.train.TrainConfig;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * ONNX Runtime against DJL on the same weights (a runnable command, not a test): trains a tokenizer
@@ -38,32 +45,65 @@ import java.util.Set;
  * <p>Both run on the main thread, where DJL's PyTorch engine keeps autograd off outside training
  * (it is a per-thread switch), so the DJL side records no graph.
  *
- * <pre>
- * java -Dai.djl.offline=true -cp "tokenizer-train/target/tokenizer-train-0.1.0-SNAPSHOT.jar:tokenizer-train/target/lib/*" \
- *   dev.tessera.train.bench.OnnxVsDjlBenchmark [--steps 100] [--width 32] [--codebook-size 128]
- *   [--batches 1,16,64,256] [--warmup-s 2] [--measure-s 3] [--repeats 5] [--seed 7]
- *   [--threads N] [--device cpu|gpu|auto] [--cuda]
- * </pre>
+ * <p>{@code tessera bench-onnx-vs-djl --help} lists the options.
  */
-public final class OnnxVsDjlBenchmark {
+@Command(
+        name = "bench-onnx-vs-djl",
+        sortOptions = false,
+        synopsisHeading = "",
+        customSynopsis = "usage: tessera bench-onnx-vs-djl [options]%n",
+        description = {
+            "",
+            "Trains a tokenizer of the demo architecture for a few steps, exports it, and times"
+                    + " ONNX Runtime's encode against the DJL model's own on the same synthetic"
+                    + " images in alternating windows. Exits with status 1 if their tokens differ.",
+            ""
+        })
+public final class OnnxVsDjlBenchmark implements Callable<Integer> {
 
-    static final String USAGE =
-            "usage: OnnxVsDjlBenchmark [--steps 100] [--width 32] [--codebook-size 128]"
-                    + " [--batches 1,16,64,256] [--warmup-s 2] [--measure-s 3] [--repeats 5]"
-                    + " [--seed 7] [--threads N] [--device cpu|gpu|auto] [--cuda]";
+    private static final TrainOptions DEMO = TrainOptions.demo(Path.of("unused"));
 
-    private static final Set<String> VALUE_OPTIONS =
-            Set.of(
-                    "steps",
-                    "width",
-                    "codebook-size",
-                    "batches",
-                    "warmup-s",
-                    "measure-s",
-                    "repeats",
-                    "seed",
-                    "threads",
-                    "device");
+    private final PrintStream out;
+
+    @Option(
+            names = "--steps",
+            paramLabel = "N",
+            description = "training steps (default ${DEFAULT-VALUE})")
+    @IntRange(min = 1)
+    private int steps = 100;
+
+    @Option(
+            names = "--width",
+            paramLabel = "W",
+            description = "channels of the hidden layers (default: the demo's, ${DEFAULT-VALUE})")
+    @IntRange(min = 1)
+    private int width = DEMO.architecture().width();
+
+    @Option(
+            names = "--codebook-size",
+            paramLabel = "K",
+            description = "GM-VQ codebook size (default: the demo's quantizer)")
+    @IntRange(min = 2)
+    private Integer codebookSize;
+
+    @Mixin private BatchPlanOptions measure;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            description = "seed of the weights and images (default ${DEFAULT-VALUE})")
+    @IntRange(min = 0)
+    private int seed = (int) DEMO.training().seed();
+
+    @Option(
+            names = "--device",
+            paramLabel = "cpu|gpu|auto",
+            description = "where DJL trains and runs the model (default ${DEFAULT-VALUE})")
+    private String device = "cpu";
+
+    @Mixin private EngineOptions engine;
+
+    @Mixin private CommonOptions common;
 
     /**
      * What to build and how to measure it.
@@ -71,7 +111,6 @@ public final class OnnxVsDjlBenchmark {
      * @param architecture the network trained and exported
      * @param quantizer the quantizer trained and exported
      * @param training steps, batch size, learning rate and seed of the short training run
-     * @param device where DJL trains and runs the model
      * @param onnxOptions how the runtime library opens the export
      * @param plan warm-up, window length and repeats of every measurement
      * @param batches batch sizes
@@ -80,79 +119,67 @@ public final class OnnxVsDjlBenchmark {
             Architecture architecture,
             QuantizerConfig quantizer,
             TrainConfig training,
-            String device,
             TokenizerOptions onnxOptions,
             MeasurementPlan plan,
-            List<Integer> batches) {
+            List<Integer> batches) {}
 
-        /** The demo's architecture, quantizer and optimiser, with the command line's changes. */
-        static Settings parse(String[] args) {
-            BenchmarkArguments a = BenchmarkArguments.parse(args, VALUE_OPTIONS, Set.of("cuda"));
-            TrainOptions demo = TrainOptions.demo(Path.of("unused"));
-            Architecture d = demo.architecture();
-            Architecture architecture =
-                    new Architecture(
-                            d.channels(),
-                            d.imageHeight(),
-                            d.imageWidth(),
-                            a.integer("width", d.width(), 1),
-                            d.downsample(),
-                            d.codeDim(),
-                            d.residualBlocks(),
-                            d.depth());
-            QuantizerConfig quantizer =
-                    a.has("codebook-size")
-                            ? GmVqConfig.defaults(
-                                    a.integer("codebook-size", 0, 2), architecture.codeDim())
-                            : demo.quantizer();
-            TrainConfig t = demo.training();
-            TrainConfig training =
-                    new TrainConfig(
-                            a.integer("steps", 100, 1),
-                            t.batchSize(),
-                            t.learningRate(),
-                            a.integer("seed", (int) t.seed(), 0),
-                            t.initBatches(),
-                            t.logEvery());
-            return new Settings(
-                    architecture,
-                    quantizer,
-                    training,
-                    a.text("device", "cpu"),
-                    TokenizerOptions.defaults()
-                            .withCuda(a.has("cuda"))
-                            .withIntraOpThreads(a.integer("threads", 0, 0)),
-                    a.plan(2, 3, 5),
-                    a.integers("batches", List.of(1, 16, 64, 256), 1));
-        }
+    /**
+     * @param out where the table goes
+     */
+    public OnnxVsDjlBenchmark(PrintStream out) {
+        this.out = out;
     }
 
-    private OnnxVsDjlBenchmark() {}
-
-    /** Trains, exports, measures and prints the table; exits with status 1 if tokens differ. */
-    public static void main(String[] args) throws Exception {
-        GpuSettings.applyRecorded(System.err::println);
-        Settings settings;
-        Device device;
-        try {
-            settings = Settings.parse(args);
-            device = DeviceSelection.select(settings.device(), System.out::println);
-        } catch (IllegalArgumentException e) {
-            System.err.println("OnnxVsDjlBenchmark: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
+    /** Trains, exports, measures and prints the table; fails if the tokens differ. */
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = settings();
+        Device selected = DeviceSelection.select(device, out::println);
         boolean tokensEqual;
-        try (SameWeightModels models = train(settings, device, System.out)) {
-            tokensEqual = compare(models, settings, System.out);
+        try (SameWeightModels models = train(settings, selected, out)) {
+            tokensEqual = compare(models, settings, out);
         }
         if (!tokensEqual) {
-            System.err.println(
-                    "OnnxVsDjlBenchmark: ONNX Runtime and DJL gave different tokens (see the"
-                            + " table); the export does not compute what the model does");
-            System.exit(1);
+            throw new CommandFailedException(
+                    "ONNX Runtime and DJL gave different tokens (see the table); the export does"
+                            + " not compute what the model does");
         }
+        return 0;
+    }
+
+    /** The demo's architecture, quantizer and optimiser, with the command line's changes. */
+    private Settings settings() {
+        Architecture d = DEMO.architecture();
+        Architecture architecture =
+                new Architecture(
+                        d.channels(),
+                        d.imageHeight(),
+                        d.imageWidth(),
+                        width,
+                        d.downsample(),
+                        d.codeDim(),
+                        d.residualBlocks(),
+                        d.depth());
+        QuantizerConfig quantizer =
+                codebookSize != null
+                        ? GmVqConfig.defaults(codebookSize, architecture.codeDim())
+                        : DEMO.quantizer();
+        TrainConfig t = DEMO.training();
+        TrainConfig training =
+                new TrainConfig(
+                        steps,
+                        t.batchSize(),
+                        t.learningRate(),
+                        seed,
+                        t.initBatches(),
+                        t.logEvery());
+        return new Settings(
+                architecture,
+                quantizer,
+                training,
+                engine.options(),
+                measure.plan(),
+                measure.batches());
     }
 
     private static SameWeightModels train(Settings s, Device device, PrintStream out)

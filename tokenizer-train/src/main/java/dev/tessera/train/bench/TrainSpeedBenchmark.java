@@ -4,8 +4,10 @@ import ai.djl.Device;
 
 import com.google.gson.JsonObject;
 
+import dev.tessera.cli.CommandLines;
+import dev.tessera.cli.CommonOptions;
+import dev.tessera.cli.IntRange;
 import dev.tessera.runtime.ImageBatch;
-import dev.tessera.runtime.measure.BenchmarkArguments;
 import dev.tessera.runtime.measure.MarkdownTable;
 import dev.tessera.runtime.measure.MeanStd;
 import dev.tessera.train.data.DataOptions;
@@ -13,7 +15,6 @@ import dev.tessera.train.data.Datasets;
 import dev.tessera.train.data.ImageSource;
 import dev.tessera.train.data.InMemoryImages;
 import dev.tessera.train.data.SyntheticShapes;
-import dev.tessera.train.gpu.GpuSettings;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.GmVqConfig;
@@ -25,6 +26,12 @@ import dev.tessera.train.train.TrainedTokenizer;
 import dev.tessera.train.train.TrainingListener;
 import dev.tessera.train.train.TrainingProgress;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -32,7 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * Training speed of Tessera against the same model in plain PyTorch eager on the same device (a
@@ -41,122 +48,189 @@ import java.util.Set;
  * tokenizer-train/src/bench/python/gmvq_reference.py}, in a Python process kept up) does the same;
  * {@code --repeats} times. The ratio is Tessera's images/s over PyTorch's, window pair by window
  * pair. With {@code --profile} it then profiles one Tessera run per batch size phase by phase
- * ({@link StepProfile}).
+ * ({@link StepProfile}). {@code tessera bench-train-speed --help} lists the options.
  *
  * <p>Tessera's time is the trainer's own: from its progress report after the warm-up steps to the
  * report after the last step (a report reads the steps' values to the host, as every run does at
  * its reporting interval, which here is the warm-up length).
- *
- * <pre>
- * java -cp "tokenizer-train/target/tokenizer-train-0.1.0-SNAPSHOT.jar:tokenizer-train/target/lib/*" \
- *   dev.tessera.train.bench.TrainSpeedBenchmark [--data synthetic|PATH] [--batches 64,256]
- *   [--steps 40] [--warmup-steps 10] [--repeats 3] [--device auto|cpu|gpu] [--python python3]
- *   [--script tokenizer-train/src/bench/python/gmvq_reference.py] [--threads N] [--profile]
- *   [--width 32] [--depth 1] [--downsample 4] [--residual-blocks 1] [--codebook-size 512]
- *   [--code-dim 8] [--lr 0.002] [--seed 7] [--python-images 16384]
- * </pre>
  */
-public final class TrainSpeedBenchmark {
+@Command(
+        name = "bench-train-speed",
+        sortOptions = false,
+        synopsisHeading = "",
+        customSynopsis = "usage: tessera bench-train-speed [options]%n",
+        description = {
+            "",
+            "Training speed of Tessera against the same model in plain PyTorch eager on the same"
+                    + " device: for each batch size, alternating windows of --warmup-steps untimed"
+                    + " and --steps timed steps, --repeats times; the ratio is taken window pair by"
+                    + " window pair. Needs Python with torch.",
+            ""
+        })
+public final class TrainSpeedBenchmark implements Callable<Integer> {
 
-    static final String USAGE =
-            "usage: TrainSpeedBenchmark [--data synthetic|PATH] [--batches 64,256] [--steps 40]"
-                    + " [--warmup-steps 10] [--repeats 3] [--device auto|cpu|gpu] [--python"
-                    + " python3] [--script FILE] [--threads N] [--profile] [--width 32] [--depth"
-                    + " 1] [--downsample 4] [--residual-blocks 1] [--codebook-size 512]"
-                    + " [--code-dim 8] [--lr 0.002] [--seed 7] [--python-images 16384]";
-
-    private static final Set<String> VALUED =
-            Set.of(
-                    "data",
-                    "batches",
-                    "steps",
-                    "warmup-steps",
-                    "repeats",
-                    "device",
-                    "python",
-                    "script",
-                    "threads",
-                    "width",
-                    "depth",
-                    "downsample",
-                    "residual-blocks",
-                    "codebook-size",
-                    "code-dim",
-                    "lr",
-                    "seed",
-                    "python-images");
-
-    private final BenchmarkArguments args;
     private final PrintStream out;
-    private final int steps;
-    private final int warmup;
-    private final long seed;
-    private final double learningRate;
 
-    private TrainSpeedBenchmark(BenchmarkArguments args, PrintStream out) {
-        this.args = args;
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--data",
+            paramLabel = "synthetic|PATH",
+            description = "training data, as for tessera train (default ${DEFAULT-VALUE})")
+    private String dataPath = "synthetic";
+
+    @Option(
+            names = "--batches",
+            paramLabel = "N",
+            split = ",",
+            description = "batch sizes, at least one image per device (default 64,256)")
+    private List<Integer> batches = List.of(64, 256);
+
+    @Option(
+            names = "--steps",
+            paramLabel = "N",
+            description =
+                    "timed steps per window, rounded up to whole --warmup-steps (default"
+                            + " ${DEFAULT-VALUE})")
+    @IntRange(min = 1)
+    private int askedSteps = 40;
+
+    @Option(
+            names = "--warmup-steps",
+            paramLabel = "N",
+            description = "untimed steps before each window (default ${DEFAULT-VALUE})")
+    @IntRange(min = 1)
+    private int warmup = 10;
+
+    @Option(
+            names = "--repeats",
+            paramLabel = "N",
+            description = "window pairs per batch size (default ${DEFAULT-VALUE})")
+    @IntRange(min = 1)
+    private int repeats = 3;
+
+    @Option(
+            names = "--device",
+            paramLabel = "auto|cpu|gpu",
+            description = "where both train (default ${DEFAULT-VALUE})")
+    private String device = "auto";
+
+    @Option(
+            names = "--python",
+            paramLabel = "CMD",
+            description = "Python with torch (default ${DEFAULT-VALUE})")
+    private String python = "python3";
+
+    @Option(
+            names = "--script",
+            paramLabel = "FILE",
+            description = "the PyTorch reference (default ${DEFAULT-VALUE})")
+    private Path script = Path.of("tokenizer-train/src/bench/python/gmvq_reference.py");
+
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "CPU threads of both (default: each library's own choice)")
+    @IntRange(min = 0, max = 4096)
+    private int threads;
+
+    @Option(names = "--profile", description = "then profile one Tessera window per batch size")
+    private boolean profile;
+
+    @Option(names = "--width", paramLabel = "W", description = "default ${DEFAULT-VALUE}")
+    @IntRange(min = 1)
+    private int width = 32;
+
+    @Option(names = "--depth", paramLabel = "D", description = "default ${DEFAULT-VALUE}")
+    @IntRange(min = 1)
+    private int depth = 1;
+
+    @Option(names = "--downsample", paramLabel = "F", description = "default ${DEFAULT-VALUE}")
+    @IntRange(min = 2)
+    private int downsample = 4;
+
+    @Option(names = "--residual-blocks", paramLabel = "R", description = "default ${DEFAULT-VALUE}")
+    @IntRange(min = 0)
+    private int residualBlocks = 1;
+
+    @Option(names = "--codebook-size", paramLabel = "K", description = "default ${DEFAULT-VALUE}")
+    @IntRange(min = 2)
+    private int codebookSize = 512;
+
+    @Option(names = "--code-dim", paramLabel = "L", description = "default ${DEFAULT-VALUE}")
+    @IntRange(min = 1)
+    private int codeDim = 8;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "Adam's (default ${DEFAULT-VALUE})")
+    private double learningRate = 2e-3;
+
+    @Option(names = "--seed", paramLabel = "S", description = "default ${DEFAULT-VALUE}")
+    @IntRange(min = 0)
+    private int seed = 7;
+
+    @Option(
+            names = "--python-images",
+            paramLabel = "N",
+            description = "images sent to the reference (default ${DEFAULT-VALUE})")
+    @IntRange(min = 1)
+    private int pythonImages = 16384;
+
+    @Mixin private CommonOptions common;
+
+    private int steps;
+
+    /**
+     * @param out where the table goes
+     */
+    public TrainSpeedBenchmark(PrintStream out) {
         this.out = out;
-        this.warmup = args.integer("warmup-steps", 10, 1);
-        // Whole reporting intervals: Tessera reports (and is timed) every warm-up length.
-        int asked = args.integer("steps", 40, 1);
-        this.steps = (asked + warmup - 1) / warmup * warmup;
-        this.seed = args.integer("seed", 7, 0);
-        this.learningRate = args.decimal("lr", 2e-3);
     }
 
-    public static void main(String[] argv) throws Exception {
-        BenchmarkArguments args;
-        try {
-            args = BenchmarkArguments.parse(argv, VALUED, Set.of("profile"));
-        } catch (IllegalArgumentException e) {
-            System.err.println("TrainSpeedBenchmark: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
-        int threads = args.integer("threads", 0, 0);
+    @Override
+    public Integer call() throws IOException {
+        // Whole reporting intervals: Tessera reports (and is timed) every warm-up length.
+        steps = (askedSteps + warmup - 1) / warmup * warmup;
         if (threads > 0) {
             // Read once, when DJL starts the PyTorch engine: before anything touches it.
             System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
         }
-        GpuSettings.applyRecorded(System.err::println);
-        new TrainSpeedBenchmark(args, System.out).run();
+        run();
+        return 0;
     }
 
     private void run() throws IOException {
-        List<Device> devices = DeviceSelection.selectAll(args.text("device", "auto"), out::println);
+        List<Device> devices = DeviceSelection.selectAll(device, out::println);
         ImageSource data = data();
         Architecture arch =
                 new Architecture(
                         data.channels(),
                         data.height(),
                         data.width(),
-                        args.integer("width", 32, 1),
-                        args.integer("downsample", 4, 2),
-                        args.integer("code-dim", 8, 1),
-                        args.integer("residual-blocks", 1, 0),
-                        args.integer("depth", 1, 1));
-        GmVqConfig gmvq = GmVqConfig.defaults(args.integer("codebook-size", 512, 2), arch.codeDim());
-        List<Integer> batches = args.integers("batches", List.of(64, 256), devices.size());
-        int repeats = args.integer("repeats", 3, 1);
-        ImageBatch pythonImages =
-                data.read(0, Math.min(data.count(), args.integer("python-images", 16384, 1)));
+                        width,
+                        downsample,
+                        codeDim,
+                        residualBlocks,
+                        depth);
+        GmVqConfig gmvq = GmVqConfig.defaults(codebookSize, arch.codeDim());
+        if (batches.isEmpty() || batches.stream().anyMatch(b -> b < devices.size())) {
+            throw CommandLines.usageError(
+                    spec,
+                    "--batches: expected batch sizes ≥ " + devices.size() + ", got " + batches);
+        }
+        ImageBatch referenceImages = data.read(0, Math.min(data.count(), pythonImages));
         boolean benchmark = Boolean.getBoolean("ai.djl.pytorch.cudnn_benchmark");
         TokenizerNetwork network = new TokenizerNetwork(arch);
         try (PyTorchReference torch =
                 new PyTorchReference(
-                        args.text("python", "python3"),
-                        Path.of(
-                                args.text(
-                                        "script",
-                                        "tokenizer-train/src/bench/python/gmvq_reference.py")),
-                        pythonImages,
+                        python,
+                        script,
+                        referenceImages,
                         arch,
                         gmvq,
                         learningRate,
                         seed,
                         devices.get(0).isGpu() ? "cuda:" + devices.get(0).getDeviceId() : "cpu",
-                        args.integer("threads", 0, 0),
+                        threads,
                         benchmark)) {
             describe(data, arch, gmvq, network, torch.ready(), benchmark);
             MarkdownTable table =
@@ -180,13 +254,19 @@ public final class TrainSpeedBenchmark {
                         String.valueOf(batch),
                         MeanStd.of(tessera).format(),
                         MeanStd.of(pytorch).format(),
-                        String.format(Locale.ROOT, "%.2f ± %.2f", MeanStd.of(ratio).mean(), MeanStd.of(ratio).std()),
-                        String.format(Locale.ROOT, "%.2f", 1000 * batch / MeanStd.of(tessera).mean()),
-                        String.format(Locale.ROOT, "%.2f", 1000 * batch / MeanStd.of(pytorch).mean()));
+                        String.format(
+                                Locale.ROOT,
+                                "%.2f ± %.2f",
+                                MeanStd.of(ratio).mean(),
+                                MeanStd.of(ratio).std()),
+                        String.format(
+                                Locale.ROOT, "%.2f", 1000 * batch / MeanStd.of(tessera).mean()),
+                        String.format(
+                                Locale.ROOT, "%.2f", 1000 * batch / MeanStd.of(pytorch).mean()));
             }
             out.print(table.render());
         }
-        if (args.has("profile")) {
+        if (profile) {
             for (int batch : batches) {
                 StepProfile profile = StepProfile.on();
                 tesseraWindow(network, gmvq, data, devices, batch, profile);
@@ -227,7 +307,8 @@ public final class TrainSpeedBenchmark {
             trainer.profiled(profile);
         }
         try (TrainedTokenizer model = trainer.train(data, null)) {
-            TrainingProgress first = reports.stream().filter(p -> p.step() == warmup).findFirst().orElseThrow();
+            TrainingProgress first =
+                    reports.stream().filter(p -> p.step() == warmup).findFirst().orElseThrow();
             TrainingProgress last = reports.get(reports.size() - 1);
             double seconds = last.elapsedSeconds() - first.elapsedSeconds();
             return (last.step() - first.step()) * (double) batch / seconds;
@@ -235,11 +316,11 @@ public final class TrainSpeedBenchmark {
     }
 
     private ImageSource data() throws IOException {
-        String path = args.text("data", "synthetic");
-        if (path.equals("synthetic")) {
-            return new InMemoryImages(new SyntheticShapes().generate(8192, seed), null, "synthetic shapes");
+        if (dataPath.equals("synthetic")) {
+            return new InMemoryImages(
+                    new SyntheticShapes().generate(8192, seed), null, "synthetic shapes");
         }
-        return Datasets.open(path, DataOptions.defaults(seed)).train();
+        return Datasets.open(dataPath, DataOptions.defaults(seed)).train();
     }
 
     private void describe(
@@ -288,7 +369,6 @@ public final class TrainSpeedBenchmark {
                             network.encoderParameterCount(),
                             network.decoderParameterCount()));
         }
-        out.printf(
-                "both networks: encoder %,d / decoder %,d parameters%n", encoder, decoder);
+        out.printf("both networks: encoder %,d / decoder %,d parameters%n", encoder, decoder);
     }
 }

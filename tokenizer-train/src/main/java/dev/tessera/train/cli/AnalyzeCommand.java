@@ -1,5 +1,6 @@
 package dev.tessera.train.cli;
 
+import dev.tessera.cli.CommonOptions;
 import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.train.analysis.AnalysisJson;
 import dev.tessera.train.analysis.AnalysisOptions;
@@ -8,102 +9,83 @@ import dev.tessera.train.analysis.TokenizerAnalysis;
 import dev.tessera.train.data.DataSplits;
 import dev.tessera.train.report.AnalysisSection;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
- * {@code tessera analyze}: the theory's measurements of an exported tokenizer (docs/metrics.md)
- * on both splits of a data set, printed as a table or one JSON object, and added to the directory's
+ * {@code tessera analyze}: the theory's measurements of an exported tokenizer (docs/metrics.md) on
+ * both splits of a data set, printed as a table or one JSON object, and added to the directory's
  * report.html.
  */
-final class AnalyzeCommand {
-
-    static final String USAGE =
-            String.join(
-                    System.lineSeparator(),
-                    "usage: tessera analyze --model DIR --data PATH [options]",
-                    "",
-                    "Measures a tokenizer on the train and test splits: mse, psnr, perplexity,"
-                            + " usage, rate_nats,",
-                    "mutual_information_nats, marginal_kl_nats, collapsed_positions,"
-                            + " reencode_consistency, frechet_recon",
-                    "per split; generalization_gap, frechet_prior and parameter counts across"
-                            + " them. Checks the coupling",
-                    "bound W2(data, reconstructions) <= sqrt(mean squared error per image) and"
-                            + " adds an analysis section",
-                    "(heat map of per-position information, code usage, prior samples) to the"
-                            + " directory's report.html.",
-                    "",
-                    "  --model DIR             tokenizer directory",
-                    "  --data PATH|synthetic   data set, as for tessera train",
-                    "  --max-images N          images read per split (default 10000; 0 = all)",
-                    "  --prior-samples N       grids sampled for frechet_prior (default: as many as"
-                            + " test images)",
-                    "  --seed S                seed of the prior samples and of a hold-out split"
-                            + " (default 7)",
-                    "  --image-size N|HxW, --channels 1|3, --resize resize|crop, --test-fraction"
-                            + " F,",
-                    "  --skip-bad-files        read the data as tessera train does",
-                    "  --batch-size B          images per ONNX Runtime call (default 256)",
-                    "  --no-report             leave report.html and the directory untouched",
-                    "  --json                  print one JSON object instead of a table",
-                    "");
-
-    private static final Set<String> VALUED =
-            Set.of(
-                    "model",
-                    "data",
-                    "max-images",
-                    "prior-samples",
-                    "image-size",
-                    "channels",
-                    "resize",
-                    "test-fraction",
-                    "seed",
-                    "batch-size",
-                    "train-images",
-                    "test-images");
-    private static final Set<String> SWITCHES =
-            Set.of("json", "no-report", "skip-bad-files", "verbose", "help");
+@Command(
+        name = "analyze",
+        sortOptions = false,
+        synopsisHeading = "",
+        customSynopsis = "usage: tessera analyze --model DIR --data PATH [options]%n",
+        description = {
+            "",
+            "Measures a tokenizer on the train and test splits: mse, psnr, perplexity, usage,"
+                    + " rate_nats, mutual_information_nats, marginal_kl_nats, collapsed_positions,"
+                    + " reencode_consistency, frechet_recon per split; generalization_gap,"
+                    + " frechet_prior and parameter counts across them. Checks the coupling bound"
+                    + " W2(data, reconstructions) <= sqrt(mean squared error per image) and adds"
+                    + " an analysis section (heat map of per-position information, code usage,"
+                    + " prior samples) to the directory's report.html. Exit status 1 when the"
+                    + " bound does not hold.",
+            ""
+        })
+final class AnalyzeCommand implements Callable<Integer> {
 
     private final PrintStream out;
     private final PrintStream err;
+
+    @Mixin private TokenizerDataOptions options;
+
+    @Option(
+            names = "--max-images",
+            paramLabel = "N",
+            description = "images read per split (default ${DEFAULT-VALUE}; 0 = all)")
+    private int maxImages = AnalysisOptions.DEFAULT_MAX_IMAGES;
+
+    @Option(
+            names = "--prior-samples",
+            paramLabel = "N",
+            description = "grids sampled for frechet_prior (default: as many as test images)")
+    private int priorSamples;
+
+    @Option(names = "--no-report", description = "leave report.html and the directory untouched")
+    private boolean noReport;
+
+    @Mixin private CommonOptions common;
 
     AnalyzeCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }
 
-    int run(String[] args) throws IOException {
-        Flags flags = Flags.parse(args, VALUED, SWITCHES);
-        if (flags.has("help")) {
-            out.print(USAGE);
-            return 0;
-        }
-        if (!flags.has("model") || !flags.has("data")) {
-            throw new Flags.UsageException("--model DIR and --data PATH are required");
-        }
-        Path dir = Path.of(flags.string("model", ""));
-        AnalysisOptions options =
-                new AnalysisOptions(
-                        flags.integer("max-images", AnalysisOptions.DEFAULT_MAX_IMAGES),
-                        flags.integer("prior-samples", 0),
-                        flags.integer("batch-size", 256),
-                        flags.longValue("seed", 7));
+    @Override
+    public Integer call() throws IOException {
+        Path dir = options.model();
+        AnalysisOptions analysis =
+                new AnalysisOptions(maxImages, priorSamples, options.batchSize(), options.seed());
         AnalysisResult result;
         try (Tokenizer tokenizer = Tokenizer.open(dir)) {
-            DataSplits data = EvalCommand.openData(flags, tokenizer);
-            result = new TokenizerAnalysis(options, err::println).analyze(tokenizer, data);
+            DataSplits data = options.open(tokenizer);
+            result = new TokenizerAnalysis(analysis, err::println).analyze(tokenizer, data);
         }
-        if (!flags.has("no-report")) {
+        if (!noReport) {
             AnalysisSection.write(dir, result);
             err.println("analysis added to " + dir.resolve("report.html"));
         }
-        if (flags.has("json")) {
+        if (options.json()) {
             out.println(AnalysisJson.toJson(result));
         } else {
             printTable(result);

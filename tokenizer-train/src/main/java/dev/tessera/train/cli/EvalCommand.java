@@ -2,12 +2,18 @@ package dev.tessera.train.cli;
 
 import com.google.gson.GsonBuilder;
 
+import dev.tessera.cli.CommandLines;
+import dev.tessera.cli.CommonOptions;
 import dev.tessera.runtime.onnx.Tokenizer;
-import dev.tessera.train.data.DataOptions;
 import dev.tessera.train.data.DataSplits;
-import dev.tessera.train.data.Datasets;
 import dev.tessera.train.data.ImageSource;
 import dev.tessera.train.eval.ArtifactEvaluation;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,83 +22,68 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code tessera eval}: metrics of an exported tokenizer directory on a split of a data set,
  * through the runtime library (the tokens and pixels a server would produce).
  */
-final class EvalCommand {
+@Command(
+        name = "eval",
+        sortOptions = false,
+        synopsisHeading = "",
+        customSynopsis = "usage: tessera eval --model DIR --data PATH [options]%n",
+        description = {
+            "",
+            "Evaluates an exported tokenizer on a data split: mse, psnr, perplexity,"
+                    + " soft_perplexity (GM-VQ), usage, dead_codes, encoder_params, decoder_params,"
+                    + " images, seconds.",
+            ""
+        })
+final class EvalCommand implements Callable<Integer> {
 
-    static final String USAGE =
-            String.join(
-                    System.lineSeparator(),
-                    "usage: tessera eval --model DIR --data PATH [options]",
-                    "",
-                    "Evaluates an exported tokenizer on a data split: mse, psnr, perplexity,"
-                            + " soft_perplexity (GM-VQ),",
-                    "usage, dead_codes, encoder_params, decoder_params, images, seconds.",
-                    "",
-                    "  --model DIR             tokenizer directory",
-                    "  --data PATH|synthetic   data set, as for tessera train",
-                    "  --split test|train      which split (default test)",
-                    "  --image-size N|HxW, --channels 1|3, --resize resize|crop, --test-fraction"
-                            + " F, --seed S,",
-                    "  --skip-bad-files        read the data as tessera train does",
-                    "  --batch-size B          images per ONNX Runtime call (default 256)",
-                    "  --json                  print one JSON object instead of a table",
-                    "");
-
-    private static final Set<String> VALUED =
-            Set.of(
-                    "model",
-                    "data",
-                    "split",
-                    "image-size",
-                    "channels",
-                    "resize",
-                    "test-fraction",
-                    "seed",
-                    "batch-size",
-                    "train-images",
-                    "test-images");
-    private static final Set<String> SWITCHES = Set.of("json", "skip-bad-files", "verbose", "help");
     private static final Set<String> COUNTS =
             Set.of("dead_codes", "images", "encoder_params", "decoder_params");
 
     private final PrintStream out;
 
+    @Spec private CommandSpec spec;
+
+    @Mixin private TokenizerDataOptions options;
+
+    @Option(
+            names = "--split",
+            paramLabel = "test|train",
+            description = "which split (default ${DEFAULT-VALUE})")
+    private String split = "test";
+
+    @Mixin private CommonOptions common;
+
     EvalCommand(PrintStream out) {
         this.out = out;
     }
 
-    int run(String[] args) throws IOException {
-        Flags flags = Flags.parse(args, VALUED, SWITCHES);
-        if (flags.has("help")) {
-            out.print(USAGE);
-            return 0;
-        }
-        if (!flags.has("model") || !flags.has("data")) {
-            throw new Flags.UsageException("--model DIR and --data PATH are required");
-        }
-        String split = flags.string("split", "test").toLowerCase(Locale.ROOT);
-        if (!split.equals("test") && !split.equals("train")) {
-            throw new Flags.UsageException("--split must be test or train, got '" + split + "'");
+    @Override
+    public Integer call() throws IOException {
+        Path model = options.model();
+        String which = split.toLowerCase(Locale.ROOT);
+        if (!which.equals("test") && !which.equals("train")) {
+            throw CommandLines.usageError(
+                    spec, "--split must be test or train, got '" + which + "'");
         }
         long start = System.nanoTime();
         Map<String, Double> metrics;
-        try (Tokenizer tokenizer = Tokenizer.open(Path.of(flags.string("model", "")))) {
-            DataSplits data = openData(flags, tokenizer);
-            ImageSource images = split.equals("test") ? data.test() : data.train();
-            metrics =
-                    new ArtifactEvaluation(flags.integer("batch-size", 256))
-                            .evaluate(tokenizer, images);
+        try (Tokenizer tokenizer = Tokenizer.open(model)) {
+            DataSplits data = options.open(tokenizer);
+            ImageSource images = which.equals("test") ? data.test() : data.train();
+            metrics = new ArtifactEvaluation(options.batchSize()).evaluate(tokenizer, images);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         // Counts print as whole numbers.
         metrics.forEach(
                 (k, v) -> result.put(k, COUNTS.contains(k) ? (Object) Math.round(v) : (Object) v));
         result.put("seconds", (System.nanoTime() - start) / 1e9);
-        if (flags.has("json")) {
+        if (options.json()) {
             out.println(
                     new GsonBuilder()
                             .serializeSpecialFloatingPointValues()
@@ -102,22 +93,6 @@ final class EvalCommand {
             result.forEach((k, v) -> out.printf(Locale.ROOT, "%-16s %s%n", k, format(v)));
         }
         return 0;
-    }
-
-    /**
-     * The data set named by {@code --data}, read at the tokenizer's image size and channels unless
-     * the flags say otherwise.
-     */
-    static DataSplits openData(Flags flags, Tokenizer tokenizer) throws IOException {
-        DataOptions dataOptions = TrainSettings.dataOptions(flags, flags.longValue("seed", 7));
-        if (!flags.has("image-size")) {
-            dataOptions =
-                    dataOptions.withImageSize(tokenizer.imageHeight(), tokenizer.imageWidth());
-        }
-        if (!flags.has("channels")) {
-            dataOptions = dataOptions.withChannels(tokenizer.channels());
-        }
-        return Datasets.open(flags.string("data", ""), dataOptions);
     }
 
     private static String format(Object v) {

@@ -2,16 +2,25 @@ package dev.tessera.train.cli;
 
 import ai.djl.engine.Engine;
 
+import dev.tessera.cli.CommandLines;
+import dev.tessera.cli.CommonOptions;
+import dev.tessera.cli.IntRange;
 import dev.tessera.train.gpu.GpuSettings;
 import dev.tessera.train.gpu.JniBuild;
 import dev.tessera.train.gpu.LocalTorch;
 import dev.tessera.train.train.DeviceSelection;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code tessera gpu-setup}: makes DJL train on this machine's PyTorch (a current CUDA build, which
@@ -19,75 +28,99 @@ import java.util.Set;
  * sources against it, records the settings ({@link GpuSettings}) that every later {@code tessera}
  * run applies, and checks that DJL then loads it.
  */
-final class GpuSetupCommand {
-
-    static final String USAGE =
-            String.join(
-                    System.lineSeparator(),
-                    "usage: tessera gpu-setup --djl-source DIR [--libtorch DIR] [options]",
-                    "       tessera gpu-setup --check",
-                    "",
-                    "Builds DJL's PyTorch JNI library against this machine's PyTorch (CMake and a"
-                            + " C++ compiler,",
-                    "about 30 s on 16 cores) and records where it is, so that tessera trains on it"
-                            + " without",
-                    "environment variables. Then loads it through DJL and says what it sees.",
-                    "",
-                    "  --djl-source DIR   DJL 0.35.1's sources (the repository, or its"
-                            + " engines/pytorch/pytorch-native)",
-                    "  --libtorch DIR     a torch package, its lib/ folder or an unpacked libtorch"
-                            + " (default: the",
-                    "                     torch that --python imports)",
-                    "  --python CMD       Python to ask for torch (default python3)",
-                    "  --jobs N           parallel compile jobs (default: the number of cores)",
-                    "  --check            only load the recorded libtorch and say what DJL sees",
-                    "",
-                    "Settings: $XDG_CONFIG_HOME/tessera/gpu.properties (~/.config/tessera); the"
-                            + " environment",
-                    "variable PYTORCH_LIBRARY_PATH, when set, wins over them.",
-                    "");
-
-    private static final Set<String> VALUED = Set.of("djl-source", "libtorch", "python", "jobs");
-    private static final Set<String> SWITCHES = Set.of("check", "verbose", "help");
+@Command(
+        name = "gpu-setup",
+        sortOptions = false,
+        synopsisHeading = "",
+        customSynopsis = {
+            "usage: tessera gpu-setup --djl-source DIR [--libtorch DIR] [options]",
+            "       tessera gpu-setup --check",
+            ""
+        },
+        description = {
+            "",
+            "Builds DJL's PyTorch JNI library against this machine's PyTorch (CMake and a C++"
+                    + " compiler, about 30 s on 16 cores) and records where it is, so that tessera"
+                    + " trains on it without environment variables. Then loads it through DJL and"
+                    + " says what it sees.",
+            ""
+        },
+        footer = {
+            "",
+            "Settings: $XDG_CONFIG_HOME/tessera/gpu.properties (~/.config/tessera); the environment"
+                    + " variable PYTORCH_LIBRARY_PATH, when set, wins over them."
+        })
+final class GpuSetupCommand implements Callable<Integer> {
 
     private final PrintStream out;
     private final Map<String, String> environment;
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--djl-source",
+            paramLabel = "DIR",
+            description =
+                    "DJL 0.35.1's sources (the repository, or its engines/pytorch/pytorch-native)")
+    private Path djlSource;
+
+    @Option(
+            names = "--libtorch",
+            paramLabel = "DIR",
+            description =
+                    "a torch package, its lib/ folder or an unpacked libtorch (default: the torch"
+                            + " that --python imports)")
+    private Path libtorch;
+
+    @Option(
+            names = "--python",
+            paramLabel = "CMD",
+            description = "Python to ask for torch (default ${DEFAULT-VALUE})")
+    private String python = "python3";
+
+    @Option(
+            names = "--jobs",
+            paramLabel = "N",
+            description = "parallel compile jobs (default: the number of cores)")
+    @IntRange(min = 1)
+    private int jobs = Runtime.getRuntime().availableProcessors();
+
+    @Option(
+            names = "--check",
+            description = "only load the recorded libtorch and say what DJL sees")
+    private boolean check;
+
+    @Mixin private CommonOptions common;
 
     GpuSetupCommand(PrintStream out, Map<String, String> environment) {
         this.out = out;
         this.environment = environment;
     }
 
-    int run(String[] args) throws IOException {
-        Flags flags = Flags.parse(args, VALUED, SWITCHES);
-        if (flags.has("help")) {
-            out.print(USAGE);
-            return 0;
-        }
-        if (!flags.has("check")) {
-            setUp(flags);
+    @Override
+    public Integer call() throws IOException {
+        if (!check) {
+            setUp();
         }
         check();
         return 0;
     }
 
-    private void setUp(Flags flags) throws IOException {
-        if (!flags.has("djl-source")) {
-            throw new Flags.UsageException(
+    private void setUp() throws IOException {
+        if (djlSource == null) {
+            throw CommandLines.usageError(
+                    spec,
                     "--djl-source DIR is required: DJL 0.35.1's sources, to build its JNI library");
         }
         LocalTorch torch =
-                flags.has("libtorch")
-                        ? LocalTorch.fromDirectory(Path.of(flags.string("libtorch", "")))
-                        : LocalTorch.fromPython(flags.string("python", "python3"));
+                libtorch != null
+                        ? LocalTorch.fromDirectory(libtorch)
+                        : LocalTorch.fromPython(python);
         out.println("gpu-setup: found " + torch.describe());
-        Path buildDir = cacheHome().resolve("djl-jni").resolve(torch.release() + "-" + torch.flavor());
+        Path buildDir =
+                cacheHome().resolve("djl-jni").resolve(torch.release() + "-" + torch.flavor());
         JniBuild build =
-                new JniBuild(
-                        Path.of(flags.string("djl-source", "")),
-                        buildDir,
-                        Path.of(System.getProperty("java.home")),
-                        flags.integer("jobs", Runtime.getRuntime().availableProcessors()));
+                new JniBuild(djlSource, buildDir, Path.of(System.getProperty("java.home")), jobs);
         out.println("gpu-setup: building DJL's JNI library against it in " + buildDir);
         long start = System.nanoTime();
         Path jni = build.run(torch);

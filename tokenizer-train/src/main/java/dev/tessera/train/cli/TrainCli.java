@@ -1,5 +1,10 @@
 package dev.tessera.train.cli;
 
+import dev.tessera.cli.CommandGroup;
+import dev.tessera.cli.CommandLines;
+import dev.tessera.runtime.artifact.TokenizerLoadException;
+import dev.tessera.train.bench.OnnxVsDjlBenchmark;
+import dev.tessera.train.bench.TrainSpeedBenchmark;
 import dev.tessera.train.data.DataException;
 import dev.tessera.train.export.ExportCheckException;
 import dev.tessera.train.gpu.GpuSettings;
@@ -7,6 +12,8 @@ import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.pipeline.TrainingJob;
 import dev.tessera.train.train.Checkpoint;
 import dev.tessera.train.train.TrainingDivergedException;
+
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -59,18 +66,9 @@ public final class TrainCli {
         try {
             return switch (command) {
                 case "train" -> train(rest);
-                case "eval" -> new EvalCommand(out).run(rest);
                 case "compare" -> new CompareCommand(out, err, interactive).run(rest);
-                case "analyze" -> new AnalyzeCommand(out, err).run(rest);
                 case "sweep" -> new SweepCommand(out, err, interactive).run(rest);
-                case "gpu-setup" -> new GpuSetupCommand(out, System.getenv()).run(rest);
-                default -> {
-                    err.println(
-                            "tessera: unknown command '"
-                                    + command
-                                    + "' for the trainer; try: tessera train --help");
-                    yield 2;
-                }
+                default -> commandLine().execute(args);
             };
         } catch (IllegalArgumentException e) {
             return fail(command, e, verbose, 2);
@@ -81,6 +79,48 @@ public final class TrainCli {
                 | UncheckedIOException
                 | IllegalStateException e) {
             return fail(command, e, verbose, 1);
+        }
+    }
+
+    /** The commands converted to picocli so far. */
+    CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Group());
+        cl.addSubcommand(new EvalCommand(out));
+        cl.addSubcommand(new AnalyzeCommand(out, err));
+        cl.addSubcommand(new GpuSetupCommand(out, System.getenv()));
+        cl.addSubcommand(new TrainSpeedBenchmark(out));
+        cl.addSubcommand(new OnnxVsDjlBenchmark(out));
+        return configure(cl, out, err);
+    }
+
+    /**
+     * {@code cl} behind the error boundary, with the trainer's user errors: their message is the
+     * sentence, without a stack trace.
+     */
+    static CommandLine configure(CommandLine cl, PrintStream out, PrintStream err) {
+        return CommandLines.configure(
+                cl,
+                out,
+                err,
+                TrainingDivergedException.class,
+                DataException.class,
+                ExportCheckException.class,
+                TokenizerLoadException.class,
+                IOException.class,
+                UncheckedIOException.class,
+                IllegalStateException.class,
+                IllegalArgumentException.class);
+    }
+
+    @picocli.CommandLine.Command(name = "tessera")
+    private final class Group extends CommandGroup {
+        Group() {
+            super("the trainer", TrainCli.this.out, TrainCli.this.err);
+        }
+
+        @Override
+        public CommandLine commandLine() {
+            throw new UnsupportedOperationException();
         }
     }
 

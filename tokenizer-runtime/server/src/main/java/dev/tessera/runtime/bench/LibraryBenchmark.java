@@ -5,6 +5,8 @@ import dev.tessera.cli.CommonOptions;
 import dev.tessera.cli.IntRange;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
+import dev.tessera.runtime.measure.BatchPlanOptions;
+import dev.tessera.runtime.measure.EngineOptions;
 import dev.tessera.runtime.measure.MarkdownTable;
 import dev.tessera.runtime.measure.Measurement;
 import dev.tessera.runtime.measure.MeasurementPlan;
@@ -62,21 +64,7 @@ public final class LibraryBenchmark implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "tokenizer directory to measure")
     private Path model;
 
-    @Option(
-            names = "--batches",
-            paramLabel = "N,N,...",
-            split = ",",
-            description = "batch sizes (default 1,16,64,256)")
-    private List<Integer> batches = List.of(1, 16, 64, 256);
-
-    @Mixin private PlanOptions planOptions = new PlanOptions(2, 3);
-
-    @Option(
-            names = "--repeats",
-            paramLabel = "N",
-            description = "measured windows per batch size (default ${DEFAULT-VALUE})")
-    @IntRange(min = 1)
-    private int repeats = 5;
+    @Mixin private BatchPlanOptions measure;
 
     @Option(names = "--seed", paramLabel = "N", description = "seed of the images (default 7)")
     @IntRange(min = 0)
@@ -87,6 +75,7 @@ public final class LibraryBenchmark implements Callable<Integer> {
     @Mixin private CommonOptions common;
 
     private Tokenizer tokenizer;
+    private List<Integer> batches;
     private MeasurementPlan plan;
 
     /**
@@ -102,17 +91,8 @@ public final class LibraryBenchmark implements Callable<Integer> {
         if (model == null) {
             throw CommandLines.usageError(spec, "expected --model DIR (a tokenizer directory)");
         }
-        if (batches.isEmpty() || batches.stream().anyMatch(b -> b < 1)) {
-            throw CommandLines.usageError(
-                    spec, "--batches: expected batch sizes ≥ 1, got " + batches);
-        }
-        try {
-            plan =
-                    new MeasurementPlan(
-                            planOptions.warmupSeconds, planOptions.measureSeconds, repeats);
-        } catch (IllegalArgumentException e) {
-            throw CommandLines.usageError(spec, e.getMessage());
-        }
+        batches = measure.batches();
+        plan = measure.plan();
         TokenizerOptions options = engine.options();
         try (Tokenizer opened = EngineOptions.open(model, options)) {
             tokenizer = opened;

@@ -9,8 +9,10 @@ import dev.tessera.cli.CommonOptions;
 import dev.tessera.cli.IntRange;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.WireTensors;
+import dev.tessera.runtime.measure.EngineOptions;
 import dev.tessera.runtime.measure.MarkdownTable;
 import dev.tessera.runtime.measure.MeasurementPlan;
+import dev.tessera.runtime.measure.PlanOptions;
 import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.onnx.TokenizerOptions;
 import dev.tessera.runtime.server.ModelRegistry;
@@ -130,8 +132,8 @@ public final class ServingBenchmark implements Callable<Integer> {
                 new Options(
                         model,
                         callers,
-                        plan.warmupSeconds,
-                        plan.measureSeconds,
+                        plan.warmupSeconds(),
+                        plan.measureSeconds(),
                         maxBatch,
                         maxDelayMs,
                         engine.options());

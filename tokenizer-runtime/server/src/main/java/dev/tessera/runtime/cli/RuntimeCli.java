@@ -1,19 +1,14 @@
 package dev.tessera.runtime.cli;
 
+import dev.tessera.cli.CommandGroup;
 import dev.tessera.cli.CommandLines;
-import dev.tessera.cli.CommonOptions;
 import dev.tessera.runtime.bench.LibraryBenchmark;
 import dev.tessera.runtime.bench.ServingBenchmark;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
-import java.util.concurrent.Callable;
 
 /**
  * The one entry point of the server jar: {@code serve} tokenizer directories over gRPC, {@code
@@ -43,46 +38,22 @@ import java.util.concurrent.Callable;
                     + " tessera export-triton --help, tessera bench-library --help,"
                     + " tessera bench-serve-local --help"
         })
-public final class RuntimeCli implements Callable<Integer> {
-
-    private final PrintStream out;
-    private final PrintStream err;
-
-    @Spec private CommandSpec spec;
-
-    @Mixin private CommonOptions common;
-
-    @Parameters(arity = "0..1", hidden = true)
-    private String unknown;
+public final class RuntimeCli extends CommandGroup {
 
     /**
      * @param out where results and help go
      * @param err where errors go
      */
     public RuntimeCli(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super("the runtime", out, err);
     }
 
     /** Runs the command line and exits with its status (blocks while serving). */
     public static void main(String[] args) {
-        int status = new RuntimeCli(System.out, System.err).run(args);
-        System.out.flush();
-        if (status != 0) {
-            System.exit(status);
-        }
+        new RuntimeCli(System.out, System.err).runAndExit(args);
     }
 
-    /**
-     * Runs one command line; {@code serve} blocks until the JVM is asked to stop.
-     *
-     * @return the exit status
-     */
-    public int run(String... args) {
-        return commandLine().execute(args);
-    }
-
-    /** The command line with every subcommand, behind the error boundary. */
+    @Override
     public CommandLine commandLine() {
         CommandLine cl = new CommandLine(this);
         cl.addSubcommand(new ServeOptions(out, err));
@@ -92,20 +63,5 @@ public final class RuntimeCli implements Callable<Integer> {
         cl.addSubcommand(new LibraryBenchmark(out));
         cl.addSubcommand(new ServingBenchmark(out));
         return CommandLines.configure(cl, out, err);
-    }
-
-    /** Without a command: the usage, as an error. */
-    @Override
-    public Integer call() {
-        if (unknown != null) {
-            throw CommandLines.usageError(
-                    spec,
-                    "unknown command \""
-                            + unknown
-                            + "\"; the runtime has: "
-                            + String.join(", ", spec.subcommands().keySet()));
-        }
-        spec.commandLine().usage(err);
-        return CommandLines.USAGE;
     }
 }

@@ -1,4 +1,4 @@
-package dev.tessera.runtime.bench;
+package dev.tessera.runtime.measure;
 
 import dev.tessera.cli.CommandFailedException;
 import dev.tessera.cli.IntRange;
@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 /** How a benchmark runs its model ({@code @Mixin}): {@code --threads} and {@code --cuda}. */
-final class EngineOptions {
+public final class EngineOptions {
 
     @Option(
             names = "--threads",
@@ -23,14 +23,15 @@ final class EngineOptions {
     @Option(names = "--cuda", description = "use the CUDA execution provider when available")
     private boolean cuda;
 
-    TokenizerOptions options() {
+    /** The runtime options these settings give. */
+    public TokenizerOptions options() {
         return TokenizerOptions.defaults().withCuda(cuda).withIntraOpThreads(threads);
     }
 
     /**
      * @throws CommandFailedException naming the directory if it cannot be loaded
      */
-    static Tokenizer open(Path model, TokenizerOptions options) {
+    public static Tokenizer open(Path model, TokenizerOptions options) {
         try {
             return Tokenizer.open(model, options);
         } catch (TokenizerLoadException e) {

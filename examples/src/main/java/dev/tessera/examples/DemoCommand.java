@@ -22,6 +22,8 @@ import java.util.concurrent.Callable;
                 "usage: tessera demo [--out DIR] [--steps N] [--seed S] [--device auto|cpu|gpu]"
                         + " [--images N]%n",
         description = {
+            "Trains a small GM-VQ tokenizer, serves it over gRPC and round-trips images through"
+                + " it.",
             "",
             "Trains a small GM-VQ tokenizer on generated shapes, exports it, serves it over gRPC on"
                     + " a free local port and sends held-out images through a gRPC client"

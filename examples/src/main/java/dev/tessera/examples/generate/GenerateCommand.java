@@ -23,6 +23,8 @@ import java.util.concurrent.Callable;
                 "usage: tessera generate (--model DIR | --server HOST:PORT [--model-name NAME])"
                         + " --data PATH [options]%n",
         description = {
+            "Trains a transformer prior over a tokenizer's token grids, samples and decodes new"
+                + " images.",
             "",
             "Tokenizes a data set, trains a decoder-only transformer prior over the token grids,"
                     + " samples new grids, decodes them, writes a PNG grid of samples and compares"

@@ -38,6 +38,7 @@ import java.util.concurrent.Future;
         synopsisHeading = "",
         customSynopsis = "usage: tessera bench-spark --data PATH --model DIR [options]%n",
         description = {
+            "The Spark job's throughput next to the in-process library on the same images.",
             "",
             "Throughput of the Spark job next to the in-process library on the same images, in one"
                     + " JVM: the library from one thread and from as many threads as Spark runs"

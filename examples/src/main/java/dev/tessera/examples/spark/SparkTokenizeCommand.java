@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
             ""
         },
         description = {
+            "Tokenizes a data set into Parquet rows on Spark.",
             "",
             "Tokenizes a data set on Spark, one tokenizer per executor, and writes Parquet rows"
                     + " (id, label, h, w, tokens, tokenizer_name, tokenizer_version).",

@@ -53,6 +53,7 @@ import java.util.concurrent.Callable;
         synopsisHeading = "",
         customSynopsis = "usage: tessera bench-onnx-vs-djl [options]%n",
         description = {
+            "ONNX Runtime's encode against the DJL model's own on the same weights.",
             "",
             "Trains a tokenizer of the demo architecture for a few steps, exports it, and times"
                     + " ONNX Runtime's encode against the DJL model's own on the same synthetic"

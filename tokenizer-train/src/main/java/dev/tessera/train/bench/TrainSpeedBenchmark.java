@@ -60,6 +60,7 @@ import java.util.concurrent.Callable;
         synopsisHeading = "",
         customSynopsis = "usage: tessera bench-train-speed [options]%n",
         description = {
+            "Training speed of Tessera against plain PyTorch on the same model and device.",
             "",
             "Training speed of Tessera against the same model in plain PyTorch eager on the same"
                     + " device: for each batch size, alternating windows of --warmup-steps untimed"

@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
         synopsisHeading = "",
         customSynopsis = "usage: tessera analyze --model DIR --data PATH [options]%n",
         description = {
+            "Rate, mutual information, collapse, re-encoding and Fréchet distances on both splits.",
             "",
             "Measures a tokenizer on the train and test splits: mse, psnr, perplexity, usage,"
                     + " rate_nats, mutual_information_nats, marginal_kl_nats, collapsed_positions,"

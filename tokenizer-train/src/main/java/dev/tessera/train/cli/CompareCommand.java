@@ -6,6 +6,8 @@ import com.google.gson.GsonBuilder;
 
 import dev.tessera.api.v1.TokenizerManifest;
 import dev.tessera.api.v1.TrainingSummary;
+import dev.tessera.cli.CommandLines;
+import dev.tessera.cli.CommonOptions;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.pipeline.TrainOptions;
@@ -14,17 +16,21 @@ import dev.tessera.train.train.DeviceSelection;
 import dev.tessera.train.train.MatMulRate;
 import dev.tessera.train.train.StepCost;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code tessera compare}: trains several quantizers with the same architecture, codebook size,
@@ -32,7 +38,27 @@ import java.util.Set;
  * Also measures the machine's matrix-multiply rate, so training throughput can be read as a
  * fraction of it.
  */
-final class CompareCommand {
+@Command(
+        name = "compare",
+        sortOptions = false,
+        synopsisHeading = "",
+        customSynopsis = {
+            "usage: tessera compare --data PATH --out DIR [--quantizers gmvq,vq,vq-ema,fsq]"
+                    + " [--seeds 1,2,3] [--reuse] [train options]",
+            ""
+        },
+        description = {
+            "Trains gmvq, vq, vq-ema and fsq with the same budget and seeds; prints mean ± std.",
+            "",
+            "Trains several quantizers with the same architecture, codebook size, step budget and"
+                    + " seeds, evaluates each on the test split, and prints mean ± std per"
+                    + " quantizer, with training throughput as a share of the machine's"
+                    + " matrix-multiply rate. Writes DIR/compare.md, DIR/compare.json and every"
+                    + " run (DIR/gmvq-seed1, ...). Every train option applies to every run;"
+                    + " --name, --version, --out and checkpoints are set per run.",
+            ""
+        })
+final class CompareCommand implements Callable<Integer> {
 
     static final List<String> METRICS =
             List.of("mse", "psnr", "perplexity", "usage", "dead_codes", "images_per_second");
@@ -40,6 +66,39 @@ final class CompareCommand {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean interactive;
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--quantizers",
+            paramLabel = "LIST",
+            split = ",",
+            description = "quantizers to train (default gmvq,vq,vq-ema,fsq)")
+    private List<String> quantizers = List.of("gmvq", "vq", "vq-ema", "fsq");
+
+    @Option(
+            names = "--seeds",
+            paramLabel = "LIST",
+            split = ",",
+            description = "seeds; every quantizer is trained once per seed (default 1,2,3)")
+    private List<Long> seeds = List.of(1L, 2L, 3L);
+
+    @Option(
+            names = "--reuse",
+            description =
+                    "keep the runs a previous compare finished in DIR (same quantizer, seed, budget"
+                            + " and K)")
+    private boolean reuse;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE.json",
+            description = "train settings as a JSON object, as for tessera train")
+    private Path config;
+
+    @Mixin private TrainSettings settings;
+
+    @Mixin private CommonOptions common;
 
     CompareCommand(PrintStream out, PrintStream err, boolean interactive) {
         this.out = out;
@@ -50,31 +109,22 @@ final class CompareCommand {
     /** One trained tokenizer's numbers. */
     record Run(String quantizer, long seed, Map<String, Double> metrics, double stepFlops) {}
 
-    int run(String[] args) throws IOException {
-        Set<String> valued = new HashSet<>(TrainSettings.VALUED);
-        valued.addAll(Set.of("quantizers", "seeds"));
-        Set<String> switches = new HashSet<>(TrainSettings.SWITCHES);
-        switches.addAll(Set.of("verbose", "help", "reuse"));
-        Flags flags = TrainSettings.withConfigFile(Flags.parse(args, valued, switches));
-        if (flags.has("help")) {
-            out.print(TrainUsage.OTHERS);
-            return 0;
+    @Override
+    public Integer call() throws IOException {
+        Map<String, String> base = TrainSettings.withConfigFile(spec, config);
+        if (!base.containsKey("out")) {
+            throw CommandLines.usageError(
+                    spec, "--out DIR is required: where the runs are written");
         }
-        if (!flags.has("out")) {
-            throw new Flags.UsageException("--out DIR is required: where the runs are written");
-        }
-        List<String> quantizers =
-                Arrays.asList(flags.string("quantizers", "gmvq,vq,vq-ema,fsq").split(","));
-        long[] seeds = seeds(flags.string("seeds", "1,2,3"));
-        Path root = Path.of(flags.string("out", ""));
+        Path root = Path.of(base.get("out"));
         Files.createDirectories(root);
-        Device device = DeviceSelection.select(flags.string("device", "auto"), out::println);
+        Device device = DeviceSelection.select(base.getOrDefault("device", "auto"), out::println);
         double matmul = MatMulRate.measure(device, 1024, 10);
         out.printf("matrix multiply (1024x1024, float32): %.1f GFLOP/s%n", matmul / 1e9);
         List<Run> runs = new ArrayList<>();
         for (String quantizer : quantizers) {
             for (long seed : seeds) {
-                runs.add(train(flags, quantizer.trim(), seed, root, flags.has("reuse")));
+                runs.add(train(base, quantizer.trim(), seed, root));
             }
         }
         CompareTable table = new CompareTable(runs, matmul);
@@ -97,10 +147,10 @@ final class CompareCommand {
         return 0;
     }
 
-    private Run train(Flags base, String quantizer, long seed, Path root, boolean reuse)
+    private Run train(Map<String, String> base, String quantizer, long seed, Path root)
             throws IOException {
         Path dir = root.resolve(quantizer + "-seed" + seed);
-        Map<String, String> run = new LinkedHashMap<>();
+        Map<String, String> run = new LinkedHashMap<>(base);
         run.put("quantizer", quantizer);
         run.put("seed", String.valueOf(seed));
         run.put("out", dir.toString());
@@ -108,10 +158,7 @@ final class CompareCommand {
         run.put("version", String.valueOf(seed));
         run.put("overwrite", "true");
         run.put("no-checkpoints", "true");
-        Flags flags =
-                Flags.of(run, TrainSettings.VALUED, TrainSettings.SWITCHES, "compare")
-                        .over(withoutCompareFlags(base));
-        TrainOptions options = TrainSettings.options(flags);
+        TrainOptions options = TrainSettings.parse(run, spec, "compare").options(spec, run);
         if (reuse && TokenizerDirectory.hasManifest(dir)) {
             return reused(options, quantizer, seed, dir);
         }
@@ -140,7 +187,8 @@ final class CompareCommand {
                 || t.getSeed() != seed
                 || (options.epochs() == 0 && t.getSteps() != steps)
                 || manifest.getCodebookSize() != options.quantizer().codebookSize()) {
-            throw new Flags.UsageException(
+            throw CommandLines.usageError(
+                    spec,
                     "--reuse: "
                             + dir
                             + " holds a run with other settings ("
@@ -166,27 +214,5 @@ final class CompareCommand {
                 StepCost.trainingStepFlops(
                         arch, options.quantizer().codebookSize(), options.training().batchSize());
         return new Run(quantizer, seed, metrics, flops / options.training().batchSize());
-    }
-
-    private static Flags withoutCompareFlags(Flags base) {
-        Map<String, String> kept = new LinkedHashMap<>(base.values());
-        kept.remove("quantizers");
-        kept.remove("seeds");
-        kept.remove("reuse");
-        kept.remove("verbose");
-        kept.remove("config");
-        return Flags.of(kept, TrainSettings.VALUED, TrainSettings.SWITCHES, "compare");
-    }
-
-    private static long[] seeds(String value) {
-        try {
-            return Arrays.stream(value.split(","))
-                    .map(String::trim)
-                    .mapToLong(Long::parseLong)
-                    .toArray();
-        } catch (NumberFormatException e) {
-            throw new Flags.UsageException(
-                    "--seeds must be comma-separated whole numbers, got '" + value + "'");
-        }
     }
 }

@@ -10,7 +10,6 @@ import dev.tessera.train.pipeline.TrainOptions;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -18,12 +17,10 @@ import java.util.Locale;
 /**
  * How a command reads a data set ({@code @Mixin}), the same for {@code train}, {@code eval}, {@code
  * analyze}, {@code compare} and {@code sweep}: {@code --data} and how its images are sized, split
- * and skipped.
+ * and skipped. Its refusals name the command passed in: a mixin inside another mixin cannot tell
+ * which command it is part of.
  */
 public final class DataSettings {
-
-    @Spec(Spec.Target.MIXEE)
-    private CommandSpec spec;
 
     @Option(
             names = "--data",
@@ -83,12 +80,13 @@ public final class DataSettings {
     /**
      * How to read the data, with {@code seed} for the hold-out split and the synthetic images.
      *
+     * @param command the command whose line is wrong if a value is
      * @throws picocli.CommandLine.ParameterException naming the option whose value is wrong
      */
-    DataOptions options(long seed) {
+    DataOptions options(CommandSpec command, long seed) {
         DataOptions options = DataOptions.defaults(seed);
         if (imageSize != null) {
-            int[] hw = imageSize(imageSize);
+            int[] hw = imageSize(command, imageSize);
             options = options.withImageSize(hw[0], hw[1]);
         }
         options = options.withChannels(channels == null ? 0 : channels);
@@ -100,7 +98,7 @@ public final class DataSettings {
                             case "crop", "center-crop" -> ResizeMode.CENTER_CROP;
                             default ->
                                     throw CommandLines.usageError(
-                                            spec,
+                                            command,
                                             "--resize must be resize or crop, got '" + mode + "'");
                         });
         options = options.withTestFraction(testFraction).withSkipBadFiles(skipBadFiles);
@@ -112,8 +110,8 @@ public final class DataSettings {
      * The data set, read at the tokenizer's image size and channels unless the options say
      * otherwise.
      */
-    DataSplits openFor(Tokenizer tokenizer, long seed) throws IOException {
-        DataOptions options = options(seed);
+    DataSplits openFor(CommandSpec command, Tokenizer tokenizer, long seed) throws IOException {
+        DataOptions options = options(command, seed);
         if (imageSize == null) {
             options = options.withImageSize(tokenizer.imageHeight(), tokenizer.imageWidth());
         }
@@ -124,7 +122,7 @@ public final class DataSettings {
     }
 
     /** "28" or "28x28". */
-    private int[] imageSize(String value) {
+    private static int[] imageSize(CommandSpec command, String value) {
         // Limit -1 keeps a trailing empty part, so "32x" is an error rather than 32x32.
         String[] parts = value.toLowerCase(Locale.ROOT).split("x", -1);
         try {
@@ -141,6 +139,6 @@ public final class DataSettings {
             // falls through to the usage error
         }
         throw CommandLines.usageError(
-                spec, "--image-size must be N or HxW, e.g. 32 or 32x48; got '" + value + "'");
+                command, "--image-size must be N or HxW, e.g. 32 or 32x48; got '" + value + "'");
     }
 }

@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
         synopsisHeading = "",
         customSynopsis = "usage: tessera eval --model DIR --data PATH [options]%n",
         description = {
+            "Metrics of a tokenizer directory on a data split.",
             "",
             "Evaluates an exported tokenizer on a data split: mse, psnr, perplexity,"
                     + " soft_perplexity (GM-VQ), usage, dead_codes, encoder_params, decoder_params,"

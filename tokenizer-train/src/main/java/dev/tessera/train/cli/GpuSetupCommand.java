@@ -38,6 +38,7 @@ import java.util.concurrent.Callable;
             ""
         },
         description = {
+            "Trains on this machine's PyTorch (CUDA): builds DJL's JNI against it and records it.",
             "",
             "Builds DJL's PyTorch JNI library against this machine's PyTorch (CMake and a C++"
                     + " compiler, about 30 s on 16 cores) and records where it is, so that tessera"

@@ -5,8 +5,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import dev.tessera.api.v1.TokenizerManifest;
-import dev.tessera.runtime.onnx.Tokenizer;
+import dev.tessera.cli.CommandLines;
+import dev.tessera.cli.CommonOptions;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.train.analysis.AnalysisJson;
 import dev.tessera.train.analysis.AnalysisOptions;
 import dev.tessera.train.analysis.AnalysisResult;
@@ -18,57 +20,105 @@ import dev.tessera.train.report.AnalysisSection;
 import dev.tessera.train.report.SweepCharts;
 import dev.tessera.train.report.SweepPoint;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code tessera sweep}: trains one tokenizer per (quantizer, K, β) with the same budget and seed,
  * analyses each on both splits, and writes sweep.json, sweep.md and the rate-distortion,
  * generalization-gap and frechet_prior plots.
  */
-final class SweepCommand {
+@Command(
+        name = "sweep",
+        sortOptions = false,
+        synopsisHeading = "",
+        customSynopsis = {
+            "usage: tessera sweep --data PATH --out DIR --beta 0.1,0.3,1,3 [options] [train"
+                    + " options]",
+            ""
+        },
+        description = {
+            "Trains and analyzes one tokenizer per beta (and K); writes sweep.json and plots.",
+            "",
+            "Trains one tokenizer per setting, same budget and seed, analyses each (as tessera"
+                    + " analyze) and writes DIR/sweep.json, DIR/sweep.md and three PNG plots: rate"
+                    + " vs distortion (train and test), generalization gap vs beta, frechet_prior"
+                    + " vs beta. Every tessera train option (--steps, --seed, --batch-size, ...)"
+                    + " applies to every run; the analysis seeds its prior samples with --seed, and"
+                    + " with 1 when it is not given.",
+            ""
+        })
+final class SweepCommand implements Callable<Integer> {
 
-    static final String USAGE =
-            String.join(
-                    System.lineSeparator(),
-                    "usage: tessera sweep --data PATH --out DIR --beta 0.1,0.3,1,3 [options]"
-                            + " [train options]",
-                    "",
-                    "Trains one tokenizer per setting, same budget and seed, analyses each (as"
-                            + " tessera analyze) and",
-                    "writes DIR/sweep.json, DIR/sweep.md and three PNG plots: rate vs"
-                            + " distortion (train and test),",
-                    "generalization gap vs beta, frechet_prior vs beta.",
-                    "",
-                    "  --beta LIST             rate weights: GM-VQ's beta; the commitment weight"
-                            + " for vq and vq-ema",
-                    "  --codebook-size LIST    codebook sizes K (default: the train default)",
-                    "  --quantizers LIST       gmvq, vq, vq-ema (default gmvq; fsq has no rate"
-                            + " weight)",
-                    "  --max-images N          images analysed per split (default 10000; 0 ="
-                            + " all)",
-                    "  --reuse                 keep runs a previous sweep finished in DIR with"
-                            + " the same settings",
-                    "  every tessera train option (--steps, --seed, --batch-size, ...) applies to"
-                            + " every run",
-                    "");
-
-    private static final Set<String> OWN_VALUED = Set.of("beta", "quantizers", "max-images");
-    private static final Set<String> OWN_SWITCHES = Set.of("reuse", "verbose", "help");
+    /** Sweep's own options, recorded in sweep.json with the training settings. */
+    private static final List<String> OWN = List.of("--quantizers", "--max-images", "--reuse");
 
     private final PrintStream out;
     private final PrintStream err;
     private final boolean interactive;
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--beta",
+            paramLabel = "LIST",
+            description =
+                    "rate weights: GM-VQ's beta; the commitment weight for vq and vq-ema"
+                            + " (required)")
+    private String betas;
+
+    @Option(
+            names = "--codebook-size",
+            paramLabel = "LIST",
+            description = "codebook sizes K (default: the train default, 512)")
+    private String codebookSizes;
+
+    @Option(
+            names = "--quantizers",
+            paramLabel = "LIST",
+            description = "gmvq, vq, vq-ema (default gmvq; fsq has no rate weight)")
+    private String quantizers = "gmvq";
+
+    @Option(
+            names = "--max-images",
+            paramLabel = "N",
+            description = "images analysed per split (default ${DEFAULT-VALUE}; 0 = all)")
+    private int maxImages = AnalysisOptions.DEFAULT_MAX_IMAGES;
+
+    @Option(
+            names = "--reuse",
+            description = "keep runs a previous sweep finished in DIR with the same settings")
+    private boolean reuse;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE.json",
+            description = "train settings as a JSON object, as for tessera train")
+    private Path config;
+
+    @Mixin private DataSettings data;
+    @Mixin private ModelSettings model;
+    @Mixin private QuantizerSettings quantizer;
+    @Mixin private RunSettings run;
+    @Mixin private OutputSettings output;
+
+    @Mixin private CommonOptions common;
 
     SweepCommand(PrintStream out, PrintStream err, boolean interactive) {
         this.out = out;
@@ -95,29 +145,20 @@ final class SweepCommand {
     /** A trained and analysed setting. */
     record Finished(Setting setting, Path dir, AnalysisResult result) {}
 
-    int run(String[] args) throws IOException {
-        Set<String> valued = new HashSet<>(TrainSettings.VALUED);
-        valued.addAll(OWN_VALUED);
-        Set<String> switches = new HashSet<>(TrainSettings.SWITCHES);
-        switches.addAll(OWN_SWITCHES);
-        Flags flags = TrainSettings.withConfigFile(Flags.parse(args, valued, switches));
-        if (flags.has("help")) {
-            out.print(USAGE);
-            return 0;
+    @Override
+    public Integer call() throws IOException {
+        // The training settings with --beta and --codebook-size as sweep's lists.
+        Map<String, String> base = TrainSettings.withConfigFile(spec, config);
+        if (!base.containsKey("out") || !base.containsKey("beta")) {
+            throw CommandLines.usageError(
+                    spec, "--out DIR and --beta LIST are required, e.g. --beta 0.1,0.3,1,3");
         }
-        if (!flags.has("out") || !flags.has("beta")) {
-            throw new Flags.UsageException(
-                    "--out DIR and --beta LIST are required, e.g. --beta 0.1,0.3,1,3");
-        }
-        List<Setting> settings = settings(flags);
-        Path root = Path.of(flags.string("out", ""));
+        List<Setting> settings = settings(base);
+        Path root = Path.of(base.get("out"));
         Files.createDirectories(root);
         AnalysisOptions analysis =
                 new AnalysisOptions(
-                        flags.integer("max-images", AnalysisOptions.DEFAULT_MAX_IMAGES),
-                        0,
-                        256,
-                        flags.longValue("seed", 1));
+                        maxImages, 0, 256, Long.parseLong(base.getOrDefault("seed", "1")));
         List<Finished> finished = new ArrayList<>();
         for (int i = 0; i < settings.size(); i++) {
             Setting s = settings.get(i);
@@ -130,8 +171,10 @@ final class SweepCommand {
                     i + 1,
                     settings.size());
             Path dir = root.resolve(s.directoryName());
-            TrainOptions options = TrainSettings.options(runFlags(flags, s, dir));
-            if (flags.has("reuse") && finished(dir, options, s)) {
+            Map<String, String> runSettings = runSettings(base, s, dir);
+            TrainOptions options =
+                    TrainSettings.parse(runSettings, spec, "sweep").options(spec, runSettings);
+            if (reuse && finished(dir, options, s)) {
                 out.println("reusing " + dir);
             } else {
                 new TrainingJob(options, out::println, new ProgressBar(out, interactive)).run();
@@ -147,39 +190,45 @@ final class SweepCommand {
             AnalysisSection.write(dir, result);
             finished.add(new Finished(s, dir, result));
         }
-        writeOutputs(root, flags, finished);
+        Map<String, String> recorded = new LinkedHashMap<>(base);
+        for (String name : OWN) {
+            List<String> given = spec.findOption(name).originalStringValues();
+            if (!given.isEmpty()) {
+                recorded.put(name.substring(2), given.get(given.size() - 1));
+            }
+        }
+        writeOutputs(root, recorded, finished);
         return 0;
     }
 
-    static List<Setting> settings(Flags flags) {
-        List<String> quantizers =
-                Arrays.stream(flags.string("quantizers", "gmvq").split(","))
-                        .map(String::trim)
-                        .toList();
-        for (String q : quantizers) {
+    private List<Setting> settings(Map<String, String> base) {
+        List<String> kinds = Arrays.stream(quantizers.split(",")).map(String::trim).toList();
+        for (String q : kinds) {
             if (!Set.of("gmvq", "vq", "vq-ema").contains(q)) {
-                throw new Flags.UsageException(
+                throw CommandLines.usageError(
+                        spec,
                         "--quantizers: "
                                 + q
                                 + " has no rate weight to sweep; use gmvq, vq or vq-ema");
             }
         }
-        double[] betas = numbers("beta", flags.string("beta", ""));
+        double[] rates = numbers("beta", base.get("beta"));
         double[] sizes =
                 numbers(
                         "codebook-size",
-                        flags.string(
+                        base.getOrDefault(
                                 "codebook-size", String.valueOf(TrainSettings.DEFAULT_CODEBOOK)));
         List<Setting> settings = new ArrayList<>();
-        for (String q : quantizers) {
+        for (String q : kinds) {
             for (double k : sizes) {
                 if (k != Math.rint(k) || k < 2) {
-                    throw new Flags.UsageException(
-                            "--codebook-size takes whole numbers >= 2, got " + k);
+                    throw CommandLines.usageError(
+                            spec, "--codebook-size takes whole numbers >= 2, got " + k);
                 }
-                for (double beta : betas) {
+                for (double beta : rates) {
                     if (!(beta >= 0) || !Double.isFinite(beta)) {
-                        throw new Flags.UsageException("--beta takes numbers >= 0, got " + beta);
+                        throw CommandLines.usageError(
+                                spec, "--beta takes numbers >= 0, got " + beta);
                     }
                     settings.add(new Setting(q, (int) k, beta));
                 }
@@ -188,24 +237,22 @@ final class SweepCommand {
         return settings;
     }
 
-    private static double[] numbers(String flag, String value) {
+    private double[] numbers(String flag, String value) {
         try {
             return Arrays.stream(value.split(","))
                     .map(String::trim)
                     .mapToDouble(Double::parseDouble)
                     .toArray();
         } catch (NumberFormatException e) {
-            throw new Flags.UsageException(
-                    "--" + flag + " must be comma-separated numbers, got '" + value + "'");
+            throw CommandLines.usageError(
+                    spec, "--" + flag + " must be comma-separated numbers, got '" + value + "'");
         }
     }
 
-    private static Flags runFlags(Flags base, Setting s, Path dir) {
-        Map<String, String> kept = new LinkedHashMap<>(base.values());
-        kept.keySet().removeAll(OWN_VALUED);
-        kept.keySet().removeAll(OWN_SWITCHES);
-        kept.remove("config");
-        Map<String, String> run = new LinkedHashMap<>();
+    /** The settings of one run: the sweep's, with this setting's quantizer, K and rate weight. */
+    private static Map<String, String> runSettings(Map<String, String> base, Setting s, Path dir) {
+        Map<String, String> run = new LinkedHashMap<>(base);
+        run.remove("beta");
         run.put("quantizer", s.quantizer());
         run.put("codebook-size", String.valueOf(s.codebookSize()));
         run.put(s.rateFlag(), String.valueOf(s.beta()));
@@ -213,8 +260,7 @@ final class SweepCommand {
         run.put("name", s.directoryName());
         run.put("overwrite", "true");
         run.put("no-checkpoints", "true");
-        return Flags.of(run, TrainSettings.VALUED, TrainSettings.SWITCHES, "sweep")
-                .over(Flags.of(kept, TrainSettings.VALUED, TrainSettings.SWITCHES, "sweep"));
+        return run;
     }
 
     /** Whether {@code dir} holds a finished run of exactly this setting and budget. */
@@ -255,7 +301,8 @@ final class SweepCommand {
         return o;
     }
 
-    private void writeOutputs(Path root, Flags flags, List<Finished> finished) throws IOException {
+    private void writeOutputs(Path root, Map<String, String> recorded, List<Finished> finished)
+            throws IOException {
         JsonArray runs = new JsonArray();
         List<SweepPoint> points = new ArrayList<>();
         for (Finished f : finished) {
@@ -264,7 +311,7 @@ final class SweepCommand {
         }
         JsonObject json = new JsonObject();
         JsonObject settings = new JsonObject();
-        flags.values().forEach(settings::addProperty);
+        recorded.forEach(settings::addProperty);
         json.add("settings", settings);
         json.add("runs", runs);
         Files.writeString(

@@ -61,7 +61,7 @@ final class TokenizerDataOptions {
      * The data set, at the tokenizer's image size and channels unless the options say otherwise.
      */
     DataSplits open(Tokenizer tokenizer) throws IOException {
-        return data.openFor(tokenizer, seed);
+        return data.openFor(spec, tokenizer, seed);
     }
 
     long seed() {

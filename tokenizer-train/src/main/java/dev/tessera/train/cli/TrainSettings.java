@@ -1,12 +1,6 @@
 package dev.tessera.train.cli;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-
-import dev.tessera.train.data.DataOptions;
-import dev.tessera.train.data.ResizeMode;
+import dev.tessera.cli.CommandLines;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.quantize.FsqConfig;
@@ -16,262 +10,261 @@ import dev.tessera.train.quantize.VqConfig;
 import dev.tessera.train.quantize.VqEmaConfig;
 import dev.tessera.train.train.TrainConfig;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The settings of a training run as flags ({@code tessera train}'s options, a {@code --config} JSON
- * file with the same keys, or the settings saved in a checkpoint) and their translation into {@link
- * TrainOptions}.
+ * Every option of a training run ({@code @Mixin} of {@code train} and {@code compare}; {@code
+ * sweep} takes its parts) and their translation into {@link TrainOptions}.
+ *
+ * <p>A run's settings are also kept as a map from option names (without {@code --}) to the strings
+ * given: that is what a {@code --config} file holds, what a checkpoint saves for {@code --resume}
+ * and what the manifest records. {@link #parse} reads such a map with the same options, types and
+ * refusals as the command line.
  */
 public final class TrainSettings {
-
-    /** Flags that take a value. */
-    public static final Set<String> VALUED =
-            Set.of(
-                    "data",
-                    "image-size",
-                    "channels",
-                    "resize",
-                    "test-fraction",
-                    "train-images",
-                    "test-images",
-                    "quantizer",
-                    "codebook-size",
-                    "code-dim",
-                    "width",
-                    "depth",
-                    "downsample",
-                    "residual-blocks",
-                    "beta",
-                    "gamma",
-                    "tau0",
-                    "tau-min",
-                    "posterior-variance",
-                    "noise-variance",
-                    "commitment",
-                    "ema-decay",
-                    "dead-threshold",
-                    "fsq-levels",
-                    "epochs",
-                    "steps",
-                    "batch-size",
-                    "lr",
-                    "seed",
-                    "device",
-                    "out",
-                    "name",
-                    "version",
-                    "checkpoint-dir",
-                    "config");
-
-    /** Flags that take no value. */
-    public static final Set<String> SWITCHES =
-            Set.of(
-                    "soft-gumbel",
-                    "learn-posterior-variance",
-                    "skip-bad-files",
-                    "overwrite",
-                    "no-checkpoints");
 
     static final int DEFAULT_CODEBOOK = 512;
     static final int DEFAULT_STEPS = 1500;
 
-    private TrainSettings() {}
+    /** The options of a run, in the order of the help. */
+    static final List<OptionSpec> OPTIONS =
+            new CommandLine(new Holder()).getCommandSpec().options();
 
-    /** The command-line flags over those of their {@code --config} file, if one is named. */
-    public static Flags withConfigFile(Flags commandLine) throws IOException {
-        if (!commandLine.has("config")) {
+    @Mixin DataSettings data;
+    @Mixin ModelSettings model;
+    @Mixin RateSettings rate;
+    @Mixin QuantizerSettings quantizer;
+    @Mixin RunSettings run;
+    @Mixin OutputSettings output;
+
+    /** A command of nothing but the settings, to read a map of them. */
+    @Command(name = "settings")
+    private static final class Holder {
+        @Mixin TrainSettings settings;
+    }
+
+    /**
+     * The training options given on {@code command}'s line, by name without {@code --} (a switch as
+     * "true"), in the order of the help.
+     */
+    static Map<String, String> given(CommandSpec command) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (OptionSpec option : OPTIONS) {
+            OptionSpec matched = command.findOption(option.longestName());
+            List<String> values = matched == null ? List.of() : matched.originalStringValues();
+            if (!values.isEmpty()) {
+                given.put(
+                        option.longestName().substring(2),
+                        matched.arity().max() == 0 ? "true" : values.get(values.size() - 1));
+            }
+        }
+        return given;
+    }
+
+    /**
+     * The settings given on {@code command}'s line over those of its {@code --config} file, if one
+     * is named. {@code --epochs} and {@code --steps} are one setting, the budget: when the command
+     * line gives either, the file's are dropped.
+     */
+    static Map<String, String> withConfigFile(CommandSpec command, Path config) {
+        Map<String, String> commandLine = given(command);
+        if (config == null) {
             return commandLine;
         }
-        Path file = Path.of(commandLine.string("config", ""));
-        Map<String, String> fromFile = readJson(file);
-        // --epochs and --steps are one setting, the budget: the command line's wins.
-        if (commandLine.has("epochs") || commandLine.has("steps")) {
-            fromFile.remove("epochs");
-            fromFile.remove("steps");
+        Map<String, String> merged =
+                checked(ConfigFile.read(config, command), command, config.toString());
+        if (commandLine.containsKey("epochs") || commandLine.containsKey("steps")) {
+            merged.remove("epochs");
+            merged.remove("steps");
         }
-        return commandLine.over(Flags.of(fromFile, VALUED, SWITCHES, file.toString()));
+        merged.putAll(commandLine);
+        return merged;
     }
 
-    /** A flat JSON object of settings as strings. */
-    static Map<String, String> readJson(Path file) throws IOException {
-        JsonObject object;
+    /**
+     * {@code settings} with every name checked against the training options and every switch given
+     * as "true" or "false"; the switches that are "false" are left out.
+     *
+     * @param origin where the settings come from, for the refusals (a file, a checkpoint)
+     * @throws ParameterException of {@code command} naming the origin and the setting
+     */
+    static Map<String, String> checked(
+            Map<String, String> settings, CommandSpec command, String origin) {
+        Map<String, String> checked = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            OptionSpec option = option(e.getKey());
+            if (option == null) {
+                throw CommandLines.usageError(
+                        command, origin + ": unknown setting \"" + e.getKey() + "\"");
+            }
+            boolean isSwitch = option.arity().max() == 0;
+            if (isSwitch && !e.getValue().equals("true") && !e.getValue().equals("false")) {
+                throw CommandLines.usageError(
+                        command, origin + ": \"" + e.getKey() + "\" is a switch: true or false");
+            }
+            if (!isSwitch || e.getValue().equals("true")) {
+                checked.put(e.getKey(), e.getValue());
+            }
+        }
+        return checked;
+    }
+
+    /**
+     * Reads checked settings ({@link #checked}) as the command line would.
+     *
+     * @param origin where the settings come from, for the refusals
+     * @throws ParameterException of {@code command} if a value is not of its option's type
+     */
+    static TrainSettings parse(Map<String, String> settings, CommandSpec command, String origin) {
+        List<String> args = new ArrayList<>();
+        for (Map.Entry<String, String> e : checked(settings, command, origin).entrySet()) {
+            boolean isSwitch = option(e.getKey()).arity().max() == 0;
+            args.add(isSwitch ? "--" + e.getKey() : "--" + e.getKey() + "=" + e.getValue());
+        }
+        Holder holder = new Holder();
         try {
-            JsonElement root = JsonParser.parseString(Files.readString(file));
-            if (!root.isJsonObject()) {
-                throw new Flags.UsageException(
-                        file + ": expected a JSON object of settings, e.g. {\"epochs\": 5}");
-            }
-            object = root.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new Flags.UsageException(file + " is not valid JSON: " + e.getMessage());
+            new CommandLine(holder).parseArgs(args.toArray(String[]::new));
+        } catch (ParameterException e) {
+            throw CommandLines.usageError(command, origin + ": " + e.getMessage());
         }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonElement> e : object.entrySet()) {
-            JsonElement v = e.getValue();
-            if (!v.isJsonPrimitive()) {
-                throw new Flags.UsageException(
-                        file + ": \"" + e.getKey() + "\" must be a string, number or boolean");
-            }
-            out.put(e.getKey(), v.getAsString());
-        }
-        return out;
+        return holder.settings;
     }
 
-    /** The run the flags describe. */
-    public static TrainOptions options(Flags flags) {
-        if (!flags.has("out")) {
-            throw new Flags.UsageException(
-                    "--out DIR is required: where to write the tokenizer directory");
+    private static OptionSpec option(String name) {
+        for (OptionSpec option : OPTIONS) {
+            if (option.longestName().equals("--" + name)) {
+                return option;
+            }
         }
-        if (flags.has("epochs") && flags.has("steps")) {
-            throw new Flags.UsageException(
+        return null;
+    }
+
+    /**
+     * The run these settings describe.
+     *
+     * @param command the command whose line is wrong if the settings do not fit together
+     * @param settings the settings as given, recorded with the run
+     * @throws ParameterException of {@code command} naming the option at fault
+     */
+    TrainOptions options(CommandSpec command, Map<String, String> settings) {
+        if (output.out == null) {
+            throw CommandLines.usageError(
+                    command, "--out DIR is required: where to write the tokenizer directory");
+        }
+        if (run.epochs != null && run.steps != null) {
+            throw CommandLines.usageError(
+                    command,
                     "give either --epochs or --steps, not both: both set the training budget");
         }
-        long seed = flags.longValue("seed", 7);
-        QuantizerConfig quantizer = quantizer(flags);
-        Architecture architecture =
-                new Architecture(
-                        1,
-                        32,
-                        32,
-                        flags.integer("width", 32),
-                        flags.integer("downsample", 4),
-                        quantizer.codeDim(),
-                        flags.integer("residual-blocks", 1),
-                        flags.integer("depth", 1));
-        int steps = flags.integer("steps", DEFAULT_STEPS);
-        TrainConfig training =
-                new TrainConfig(
-                        steps,
-                        flags.integer("batch-size", 64),
-                        flags.number("lr", 2e-3),
-                        seed,
-                        4,
-                        Math.max(1, steps / 200));
-        Path out = Path.of(flags.string("out", ""));
-        Path checkpoints =
-                flags.has("no-checkpoints")
-                        ? null
-                        : Path.of(flags.string("checkpoint-dir", out + ".checkpoints"));
-        Map<String, String> settings = new LinkedHashMap<>(flags.values());
-        settings.remove("config");
-        return new TrainOptions(
-                flags.string("data", "synthetic"),
-                dataOptions(flags, seed),
-                architecture,
-                quantizer,
-                training,
-                flags.integer("epochs", 0),
-                flags.string("device", "auto"),
-                out,
-                flags.string("name", "tokenizer"),
-                flags.string("version", "1"),
-                flags.has("overwrite"),
-                checkpoints,
-                settings);
-    }
-
-    static DataOptions dataOptions(Flags flags, long seed) {
-        DataOptions data = DataOptions.defaults(seed);
-        if (flags.has("image-size")) {
-            int[] hw = imageSize(flags.string("image-size", ""));
-            data = data.withImageSize(hw[0], hw[1]);
-        }
-        data = data.withChannels(flags.integer("channels", 0));
-        String resize = flags.string("resize", "resize").toLowerCase(Locale.ROOT);
-        data =
-                data.withResize(
-                        switch (resize) {
-                            case "resize" -> ResizeMode.RESIZE;
-                            case "crop", "center-crop" -> ResizeMode.CENTER_CROP;
-                            default ->
-                                    throw new Flags.UsageException(
-                                            "--resize must be resize or crop, got '"
-                                                    + resize
-                                                    + "'");
-                        });
-        data = data.withTestFraction(flags.number("test-fraction", 0.1));
-        data = data.withSkipBadFiles(flags.has("skip-bad-files"));
-        int size = data.imageHeight() > 0 ? data.imageHeight() : 32;
-        return data.withSynthetic(
-                flags.integer("train-images", TrainOptions.DEFAULT_TRAIN_IMAGES),
-                flags.integer("test-images", TrainOptions.DEFAULT_TEST_IMAGES),
-                size);
-    }
-
-    /** "28" or "28x28". */
-    static int[] imageSize(String value) {
-        // Limit -1 keeps a trailing empty part, so "32x" is an error rather than 32x32.
-        String[] parts = value.toLowerCase(Locale.ROOT).split("x", -1);
         try {
-            if (parts.length == 1) {
-                int s = Integer.parseInt(parts[0].trim());
-                return new int[] {s, s};
-            }
-            if (parts.length == 2) {
-                return new int[] {
-                    Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())
-                };
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the usage error
+            QuantizerConfig quantizerConfig = quantizer(command);
+            Architecture architecture =
+                    new Architecture(
+                            1,
+                            32,
+                            32,
+                            model.width,
+                            model.downsample,
+                            quantizerConfig.codeDim(),
+                            model.residualBlocks,
+                            model.depth);
+            int steps = run.steps != null ? run.steps : DEFAULT_STEPS;
+            TrainConfig training =
+                    new TrainConfig(
+                            steps,
+                            run.batchSize,
+                            run.learningRate,
+                            run.seed,
+                            4,
+                            Math.max(1, steps / 200));
+            Path checkpoints =
+                    run.noCheckpoints
+                            ? null
+                            : run.checkpointDir != null
+                                    ? run.checkpointDir
+                                    : Path.of(output.out + ".checkpoints");
+            return new TrainOptions(
+                    data.data() != null ? data.data() : "synthetic",
+                    data.options(command, run.seed),
+                    architecture,
+                    quantizerConfig,
+                    training,
+                    run.epochs != null ? run.epochs : 0,
+                    run.device,
+                    output.out,
+                    output.name,
+                    output.version,
+                    output.overwrite,
+                    checkpoints,
+                    new LinkedHashMap<>(settings));
+        } catch (IllegalArgumentException e) {
+            // A setting out of its range, refused by the configuration it builds.
+            throw CommandLines.usageError(command, e.getMessage());
         }
-        throw new Flags.UsageException(
-                "--image-size must be N or HxW, e.g. 32 or 32x48; got '" + value + "'");
     }
 
-    static QuantizerConfig quantizer(Flags flags) {
-        String kind = flags.string("quantizer", "gmvq").toLowerCase(Locale.ROOT);
-        int k = flags.integer("codebook-size", DEFAULT_CODEBOOK);
-        int l = flags.integer("code-dim", 8);
+    /** The device the settings name: auto, cpu or gpu. */
+    String device() {
+        return run.device;
+    }
+
+    private QuantizerConfig quantizer(CommandSpec command) {
+        String kind = model.quantizer.toLowerCase(Locale.ROOT);
+        int k = rate.codebookSize != null ? rate.codebookSize : DEFAULT_CODEBOOK;
+        int l = model.codeDim;
+        QuantizerSettings q = quantizer;
         return switch (kind) {
-            case "gmvq" -> gmvq(flags, k, l);
-            case "vq" -> new VqConfig(k, l, flags.number("commitment", 0.25));
+            case "gmvq" -> {
+                GmVqConfig d = GmVqConfig.defaults(k, l);
+                yield new GmVqConfig(
+                        k,
+                        l,
+                        or(q.posteriorVariance, d.posteriorVariance()),
+                        or(q.noiseVariance, d.noiseVariance()),
+                        or(q.tau0, d.tau0()),
+                        or(q.tauMin, d.tauMin()),
+                        or(rate.beta, d.beta()),
+                        or(q.gamma, d.gamma()),
+                        !q.softGumbel,
+                        q.learnPosteriorVariance);
+            }
+            case "vq" -> new VqConfig(k, l, or(q.commitment, 0.25));
             case "vq-ema" -> {
                 VqEmaConfig d = VqEmaConfig.defaults(k, l);
                 yield new VqEmaConfig(
                         k,
                         l,
-                        flags.number("commitment", d.commitment()),
-                        flags.number("ema-decay", d.decay()),
+                        or(q.commitment, d.commitment()),
+                        or(q.emaDecay, d.decay()),
                         d.epsilon(),
-                        flags.number("dead-threshold", d.deadThreshold()));
+                        or(q.deadThreshold, d.deadThreshold()));
             }
-            case "fsq" -> fsq(flags, k);
+            case "fsq" -> fsq(command, k);
             default ->
-                    throw new Flags.UsageException(
+                    throw CommandLines.usageError(
+                            command,
                             "--quantizer must be gmvq, vq, vq-ema or fsq, got '" + kind + "'");
         };
     }
 
-    private static GmVqConfig gmvq(Flags flags, int k, int l) {
-        GmVqConfig d = GmVqConfig.defaults(k, l);
-        return new GmVqConfig(
-                k,
-                l,
-                flags.number("posterior-variance", d.posteriorVariance()),
-                flags.number("noise-variance", d.noiseVariance()),
-                flags.number("tau0", d.tau0()),
-                flags.number("tau-min", d.tauMin()),
-                flags.number("beta", d.beta()),
-                flags.number("gamma", d.gamma()),
-                !flags.has("soft-gumbel"),
-                flags.has("learn-posterior-variance"));
-    }
-
-    private static FsqConfig fsq(Flags flags, int k) {
-        if (!flags.has("fsq-levels")) {
+    private FsqConfig fsq(CommandSpec command, int k) {
+        String value = quantizer.fsqLevels;
+        if (value == null) {
             return FsqConfig.forCodebookSize(k);
         }
-        String value = flags.string("fsq-levels", "");
         int[] levels;
         try {
             levels =
@@ -280,14 +273,16 @@ public final class TrainSettings {
                             .mapToInt(Integer::parseInt)
                             .toArray();
         } catch (NumberFormatException e) {
-            throw new Flags.UsageException(
+            throw CommandLines.usageError(
+                    command,
                     "--fsq-levels must be comma-separated whole numbers, e.g. 8,8,8; got '"
                             + value
                             + "'");
         }
         FsqConfig config = new FsqConfig(levels);
-        if (flags.has("codebook-size") && config.codebookSize() != k) {
-            throw new Flags.UsageException(
+        if (rate.codebookSize != null && config.codebookSize() != k) {
+            throw CommandLines.usageError(
+                    command,
                     "--fsq-levels "
                             + value
                             + " make "
@@ -296,5 +291,9 @@ public final class TrainSettings {
                             + k);
         }
         return config;
+    }
+
+    private static double or(Double given, double fallback) {
+        return given != null ? given : fallback;
     }
 }

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tessera.train.cli.Flags.UsageException;
 import dev.tessera.train.data.ResizeMode;
 import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.quantize.FsqConfig;
@@ -19,18 +17,25 @@ import dev.tessera.train.quantize.VqEmaConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 class TrainSettingsTest {
 
-    private static Flags flags(String... args) {
-        return Flags.parse(args, TrainSettings.VALUED, TrainSettings.SWITCHES);
+    /** {@code tessera train ARGS}, parsed. */
+    private static CommandLine parsed(String... args) {
+        CommandLine cl = new CommandLine(new TrainCommand(System.out, false));
+        cl.parseArgs(args);
+        return cl;
     }
 
     private static TrainOptions options(String... args) {
-        return TrainSettings.options(flags(args));
+        return ((TrainCommand) parsed(args).getCommand()).options(null);
     }
 
     @Test
@@ -123,9 +128,9 @@ class TrainSettingsTest {
 
     @Test
     void fsqLevelsThatDisagreeWithTheCodebookSizeAreAUsageError() {
-        UsageException e =
+        ParameterException e =
                 assertThrows(
-                        UsageException.class,
+                        ParameterException.class,
                         () ->
                                 options(
                                         "--out",
@@ -138,26 +143,26 @@ class TrainSettingsTest {
                                         "512"));
         assertEquals(
                 "--fsq-levels 8,5,5,5 make 1000 codes but --codebook-size is 512", e.getMessage());
-        UsageException notNumbers =
+        ParameterException notNumbers =
                 assertThrows(
-                        UsageException.class,
+                        ParameterException.class,
                         () -> options("--out", "t", "--quantizer", "fsq", "--fsq-levels", "8,x"));
         assertTrue(notNumbers.getMessage().contains("comma-separated"), notNumbers.getMessage());
     }
 
     @Test
     void unknownQuantizerIsAUsageError() {
-        UsageException e =
+        ParameterException e =
                 assertThrows(
-                        UsageException.class, () -> options("--out", "t", "--quantizer", "pq"));
+                        ParameterException.class, () -> options("--out", "t", "--quantizer", "pq"));
         assertEquals("--quantizer must be gmvq, vq, vq-ema or fsq, got 'pq'", e.getMessage());
     }
 
     @Test
     void epochsAndStepsTogetherAreAUsageError() {
-        UsageException e =
+        ParameterException e =
                 assertThrows(
-                        UsageException.class,
+                        ParameterException.class,
                         () -> options("--out", "t", "--epochs", "3", "--steps", "100"));
         assertTrue(e.getMessage().startsWith("give either --epochs or --steps"), e.getMessage());
         TrainOptions epochs = options("--out", "t", "--epochs", "3");
@@ -169,19 +174,24 @@ class TrainSettingsTest {
 
     @Test
     void outIsRequired() {
-        UsageException e = assertThrows(UsageException.class, () -> options("--steps", "10"));
+        ParameterException e =
+                assertThrows(ParameterException.class, () -> options("--steps", "10"));
         assertTrue(e.getMessage().startsWith("--out DIR is required"), e.getMessage());
     }
 
     @Test
     void imageSizeIsOneNumberOrHeightByWidth() {
-        assertArrayEquals(new int[] {28, 28}, TrainSettings.imageSize("28"));
-        assertArrayEquals(new int[] {32, 48}, TrainSettings.imageSize("32x48"));
-        assertArrayEquals(new int[] {32, 48}, TrainSettings.imageSize("32X48"));
-        assertArrayEquals(new int[] {32, 48}, TrainSettings.imageSize(" 32 x 48 "));
+        for (String size : new String[] {"32x48", "32X48", " 32 x 48 "}) {
+            TrainOptions o = options("--out", "t", "--image-size", size);
+            assertEquals(32, o.dataOptions().imageHeight(), size);
+            assertEquals(48, o.dataOptions().imageWidth(), size);
+        }
         for (String bad : new String[] {"abc", "32x", "1x2x3", "x48", ""}) {
-            UsageException e =
-                    assertThrows(UsageException.class, () -> TrainSettings.imageSize(bad), bad);
+            ParameterException e =
+                    assertThrows(
+                            ParameterException.class,
+                            () -> options("--out", "t", "--image-size", bad),
+                            bad);
             assertTrue(e.getMessage().contains("got '" + bad + "'"), e.getMessage());
         }
         TrainOptions o = options("--out", "t", "--image-size", "32x48");
@@ -200,9 +210,10 @@ class TrainSettingsTest {
         assertEquals(
                 ResizeMode.CENTER_CROP,
                 options("--out", "t", "--resize", "Center-Crop").dataOptions().resize());
-        UsageException e =
+        ParameterException e =
                 assertThrows(
-                        UsageException.class, () -> options("--out", "t", "--resize", "stretch"));
+                        ParameterException.class,
+                        () -> options("--out", "t", "--resize", "stretch"));
         assertEquals("--resize must be resize or crop, got 'stretch'", e.getMessage());
     }
 
@@ -214,32 +225,43 @@ class TrainSettingsTest {
     }
 
     @Test
-    void withoutAConfigFileTheFlagsAreReturnedAsGiven() throws IOException {
-        Flags commandLine = flags("--out", "t");
-        assertSame(commandLine, TrainSettings.withConfigFile(commandLine));
+    void valuesMayBeJoinedByEqualsAndStartWithADash() {
+        TrainOptions o = options("--out=a=b", "--seed", "-7", "--steps=1");
+        assertEquals(Path.of("a=b"), o.out());
+        assertEquals(-7L, o.training().seed());
+        assertEquals(1, o.training().steps());
     }
 
     @Test
-    void configFileFillsInFlagsAndTheCommandLineWins(@TempDir Path dir) throws IOException {
+    void withoutAConfigFileTheSettingsAreThoseGiven() {
+        CommandLine cl = parsed("--out", "t", "--soft-gumbel", "--verbose");
+        Map<String, String> given = TrainSettings.given(cl.getCommandSpec());
+        assertEquals(Map.of("out", "t", "soft-gumbel", "true"), given);
+        assertEquals(given, TrainSettings.withConfigFile(cl.getCommandSpec(), null));
+    }
+
+    @Test
+    void configFileFillsInSettingsAndTheCommandLineWins(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("run.json");
         Files.writeString(
                 file,
                 "{\"steps\": 200, \"lr\": 0.01, \"quantizer\": \"vq\", \"soft-gumbel\": true,"
                         + " \"overwrite\": false, \"code-dim\": 4}");
-        Flags merged =
-                TrainSettings.withConfigFile(
-                        flags("--config", file.toString(), "--steps", "100", "--out", "t"));
-        assertEquals(100, merged.integer("steps", 0));
-        assertEquals(0.01, merged.number("lr", 0), 0);
-        assertEquals("vq", merged.string("quantizer", ""));
-        assertTrue(merged.has("soft-gumbel"));
-        assertFalse(merged.has("overwrite"));
+        CommandLine cl = parsed("--config", file.toString(), "--steps", "100", "--out", "t");
+        Map<String, String> merged = TrainSettings.withConfigFile(cl.getCommandSpec(), file);
+        assertEquals("100", merged.get("steps"));
+        assertEquals("0.01", merged.get("lr"));
+        assertEquals("vq", merged.get("quantizer"));
+        assertEquals("true", merged.get("soft-gumbel"));
+        assertFalse(merged.containsKey("overwrite"), "\"false\" leaves a switch off");
 
-        TrainOptions o = TrainSettings.options(merged);
+        TrainOptions o = ((TrainCommand) cl.getCommand()).options(null);
         assertEquals(new VqConfig(512, 4, 0.25), o.quantizer());
         assertEquals(100, o.training().steps());
         assertEquals(0.01, o.training().learningRate(), 0);
-        // The settings stored with the run are the flags themselves, not the file's name.
+        assertFalse(o.overwrite());
+        // The settings stored with the run are the options themselves, not the file's name.
+        assertEquals(merged, o.settings());
         assertFalse(o.settings().containsKey("config"));
         assertEquals(
                 java.util.Map.of(
@@ -249,46 +271,68 @@ class TrainSettingsTest {
                         "soft-gumbel", "true",
                         "overwrite", "false",
                         "code-dim", "4"),
-                TrainSettings.readJson(file));
+                ConfigFile.read(file, cl.getCommandSpec()));
+    }
+
+    @Test
+    void configFileWithABudgetGivesWayToTheCommandLinesBudget(@TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("run.json");
+        Files.writeString(file, "{\"steps\": 200}");
+        TrainOptions o = options("--config", file.toString(), "--epochs", "2", "--out", "t");
+        assertEquals(2, o.epochs());
+        assertFalse(o.settings().containsKey("steps"));
     }
 
     @Test
     void unknownKeyInTheConfigFileIsNamed(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("run.json");
         Files.writeString(file, "{\"epochs\": 2, \"stepz\": 100}");
-        UsageException e =
+        ParameterException e =
                 assertThrows(
-                        UsageException.class,
-                        () -> TrainSettings.withConfigFile(flags("--config", file.toString())));
+                        ParameterException.class,
+                        () -> options("--config", file.toString(), "--out", "t"));
         assertEquals(file + ": unknown setting \"stepz\"", e.getMessage());
+    }
+
+    @Test
+    void aValueOfTheWrongTypeInTheConfigFileIsNamed(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("run.json");
+        Files.writeString(file, "{\"steps\": \"ten\"}");
+        ParameterException e =
+                assertThrows(
+                        ParameterException.class,
+                        () -> options("--config", file.toString(), "--out", "t"));
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains("ten"), e.getMessage());
     }
 
     @Test
     void configFileMustBeAFlatJsonObject(@TempDir Path dir) throws IOException {
         Path array = dir.resolve("array.json");
         Files.writeString(array, "[1, 2]");
-        UsageException notObject =
+        ParameterException notObject =
                 assertThrows(
-                        UsageException.class,
-                        () -> TrainSettings.withConfigFile(flags("--config", array.toString())));
+                        ParameterException.class,
+                        () -> options("--config", array.toString(), "--out", "t"));
         assertTrue(
                 notObject.getMessage().contains("expected a JSON object"), notObject.getMessage());
 
         Path nested = dir.resolve("nested.json");
         Files.writeString(nested, "{\"steps\": {\"value\": 3}}");
-        UsageException notFlat =
+        ParameterException notFlat =
                 assertThrows(
-                        UsageException.class,
-                        () -> TrainSettings.withConfigFile(flags("--config", nested.toString())));
+                        ParameterException.class,
+                        () -> options("--config", nested.toString(), "--out", "t"));
         assertEquals(
                 nested + ": \"steps\" must be a string, number or boolean", notFlat.getMessage());
 
         Path broken = dir.resolve("broken.json");
         Files.writeString(broken, "{\"steps\": ");
-        UsageException notJson =
+        ParameterException notJson =
                 assertThrows(
-                        UsageException.class,
-                        () -> TrainSettings.withConfigFile(flags("--config", broken.toString())));
+                        ParameterException.class,
+                        () -> options("--config", broken.toString(), "--out", "t"));
         assertTrue(notJson.getMessage().contains("is not valid JSON"), notJson.getMessage());
     }
 
@@ -296,10 +340,10 @@ class TrainSettingsTest {
     void switchInTheConfigFileMustBeBoolean(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("run.json");
         Files.writeString(file, "{\"overwrite\": \"yes\"}");
-        UsageException e =
+        ParameterException e =
                 assertThrows(
-                        UsageException.class,
-                        () -> TrainSettings.withConfigFile(flags("--config", file.toString())));
+                        ParameterException.class,
+                        () -> options("--config", file.toString(), "--out", "t"));
         assertEquals(file + ": \"overwrite\" is a switch: true or false", e.getMessage());
     }
 }

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * The batch sizes a benchmark measures and how ({@code @Mixin}): {@code --batches}, {@code
  * --warmup-s}, {@code --measure-s} and {@code --repeats}, by default 1, 16, 64 and 256 images, 2 s
- * of warm-up and 5 windows of 3 s each.
+ * of warm-up and 5 windows of 3 s each. Mix it into a command directly, not into another mixin: its
+ * refusals name the command it is mixed into.
  */
 public final class BatchPlanOptions {
 
@@ -55,6 +56,6 @@ public final class BatchPlanOptions {
      * @throws picocli.CommandLine.ParameterException if a time is out of range
      */
     public MeasurementPlan plan() {
-        return times.plan(repeats);
+        return times.plan(repeats, spec);
     }
 }

@@ -4,16 +4,12 @@ import dev.tessera.cli.CommandLines;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The time a benchmark spends on each measurement ({@code @Mixin}): {@code --warmup-s} unrecorded,
  * then windows of at least {@code --measure-s}.
  */
 public final class PlanOptions {
-
-    @Spec(Spec.Target.MIXEE)
-    private CommandSpec spec;
 
     @Option(
             names = "--warmup-s",
@@ -49,13 +45,14 @@ public final class PlanOptions {
     /**
      * The plan with these times and {@code repeats} windows.
      *
+     * @param command the command whose line is wrong if a time is out of range
      * @throws picocli.CommandLine.ParameterException if a time is out of range
      */
-    public MeasurementPlan plan(int repeats) {
+    public MeasurementPlan plan(int repeats, CommandSpec command) {
         try {
             return new MeasurementPlan(warmupSeconds, measureSeconds, repeats);
         } catch (IllegalArgumentException e) {
-            throw CommandLines.usageError(spec, e.getMessage());
+            throw CommandLines.usageError(command, e.getMessage());
         }
     }
 }

@@ -90,11 +90,7 @@ final class CompareCommand implements Callable<Integer> {
                             + " and K)")
     private boolean reuse;
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE.json",
-            description = "train settings as a JSON object, as for tessera train")
-    private Path config;
+    @Mixin private ConfigFile config;
 
     @Mixin private TrainSettings settings;
 
@@ -111,7 +107,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Map<String, String> base = TrainSettings.withConfigFile(spec, config);
+        Map<String, String> base = TrainSettings.withConfigFile(spec, config.file());
         if (!base.containsKey("out")) {
             throw CommandLines.usageError(
                     spec, "--out DIR is required: where the runs are written");

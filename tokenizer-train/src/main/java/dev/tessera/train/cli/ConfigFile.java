@@ -9,6 +9,7 @@ import dev.tessera.cli.CommandFailedException;
 import dev.tessera.cli.CommandLines;
 
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,11 +18,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A {@code --config} file: a flat JSON object whose keys are training options, e.g. {"epochs": 5}.
+ * A {@code --config} file ({@code @Mixin} of {@code train}, {@code compare} and {@code sweep}): a
+ * flat JSON object whose keys are training options, e.g. {"epochs": 5}.
  */
 final class ConfigFile {
 
-    private ConfigFile() {}
+    @Option(
+            names = "--config",
+            paramLabel = "FILE.json",
+            description =
+                    "settings as a JSON object whose keys are the train options, e.g. {\"epochs\":"
+                            + " 3}; options on the command line win")
+    private Path file;
+
+    /** {@code --config}, or null. */
+    Path file() {
+        return file;
+    }
 
     /**
      * The file's settings as strings, by option name without {@code --}.

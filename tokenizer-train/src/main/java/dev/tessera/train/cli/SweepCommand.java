@@ -106,11 +106,7 @@ final class SweepCommand implements Callable<Integer> {
             description = "keep runs a previous sweep finished in DIR with the same settings")
     private boolean reuse;
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE.json",
-            description = "train settings as a JSON object, as for tessera train")
-    private Path config;
+    @Mixin private ConfigFile config;
 
     @Mixin private DataSettings data;
     @Mixin private ModelSettings model;
@@ -148,7 +144,7 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         // The training settings with --beta and --codebook-size as sweep's lists.
-        Map<String, String> base = TrainSettings.withConfigFile(spec, config);
+        Map<String, String> base = TrainSettings.withConfigFile(spec, config.file());
         if (!base.containsKey("out") || !base.containsKey("beta")) {
             throw CommandLines.usageError(
                     spec, "--out DIR and --beta LIST are required, e.g. --beta 0.1,0.3,1,3");

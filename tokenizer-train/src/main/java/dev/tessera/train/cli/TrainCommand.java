@@ -53,13 +53,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin private TrainSettings settings;
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE.json",
-            description =
-                    "settings as a JSON object whose keys are these options, e.g. {\"epochs\": 3};"
-                            + " options on the command line win")
-    private Path config;
+    @Mixin private ConfigFile config;
 
     @Option(
             names = "--resume",
@@ -112,8 +106,8 @@ final class TrainCommand implements Callable<Integer> {
             given = TrainSettings.checked(savedSettings(checkpoint), spec, origin);
             given.putAll(TrainSettings.given(spec));
         } else {
-            origin = config != null ? config.toString() : "the command line";
-            given = TrainSettings.withConfigFile(spec, config);
+            origin = config.file() != null ? config.file().toString() : "the command line";
+            given = TrainSettings.withConfigFile(spec, config.file());
         }
         return TrainSettings.parse(given, spec, origin).options(spec, given);
     }
@@ -128,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw refusal(name);
             }
         }
-        if (config != null) {
+        if (config.file() != null) {
             throw refusal("config");
         }
     }

@@ -1,6 +1,7 @@
 package dev.tessera.runtime.artifact;
 
 import dev.tessera.api.v1.TokenizerManifest;
+import dev.tessera.format.FloatMatrix;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +21,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The files of a tokenizer directory (see docs/artifact.md) and the checks on them: reading and writing
- * {@code tokenizer.json}, SHA-256 checksums, and verification of a directory against its manifest.
+ * The files of a tokenizer directory (see docs/artifact.md) and the checks on them: reading and
+ * writing {@code tokenizer.json}, SHA-256 checksums, and verification of a directory against its
+ * manifest.
  *
  * <p>Checksum keys are paths relative to the directory with {@code /} separators; every file but
  * {@code tokenizer.json} itself is listed. Files present on disk but absent from the manifest are
@@ -152,6 +154,37 @@ public final class TokenizerDirectory {
         for (Map.Entry<String, String> entry : new TreeMap<>(expected).entrySet()) {
             verifyFile(dir, entry.getKey(), entry.getValue());
         }
+    }
+
+    /**
+     * Reads {@code codebook.npy} and checks its shape against the manifest's K and L.
+     *
+     * @throws TokenizerLoadException naming the file if it cannot be read or has another shape
+     */
+    public static FloatMatrix readCodebook(Path dir, TokenizerManifest m) {
+        FloatMatrix codebook;
+        try {
+            codebook = FloatMatrix.read(dir.resolve(CODEBOOK));
+        } catch (IOException e) {
+            throw new TokenizerLoadException(
+                    CODEBOOK + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        if (codebook.rows() != m.getCodebookSize() || codebook.cols() != m.getCodeDim()) {
+            throw new TokenizerLoadException(
+                    CODEBOOK
+                            + ": expected shape ("
+                            + m.getCodebookSize()
+                            + ", "
+                            + m.getCodeDim()
+                            + ") from codebook_size and code_dim in "
+                            + MANIFEST
+                            + ", got ("
+                            + codebook.rows()
+                            + ", "
+                            + codebook.cols()
+                            + ")");
+        }
+        return codebook;
     }
 
     private static void verifyFile(Path dir, String name, String expectedHex) {

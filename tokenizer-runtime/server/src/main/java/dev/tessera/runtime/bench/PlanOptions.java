@@ -1,10 +1,14 @@
 package dev.tessera.runtime.bench;
 
+import dev.tessera.cli.CommandLines;
+import dev.tessera.runtime.measure.MeasurementPlan;
+
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
  * The time a benchmark spends on each measurement ({@code @Mixin}): {@code --warmup-s} unrecorded,
- * then windows of at least {@code --measure-s}.
+ * then windows of {@code --measure-s}.
  */
 final class PlanOptions {
 
@@ -23,5 +27,18 @@ final class PlanOptions {
     PlanOptions(double warmupSeconds, double measureSeconds) {
         this.warmupSeconds = warmupSeconds;
         this.measureSeconds = measureSeconds;
+    }
+
+    /**
+     * These times with {@code repeats} windows, checked.
+     *
+     * @throws picocli.CommandLine.ParameterException naming the option that is out of range
+     */
+    MeasurementPlan plan(CommandSpec spec, int repeats) {
+        try {
+            return new MeasurementPlan(warmupSeconds, measureSeconds, repeats);
+        } catch (IllegalArgumentException e) {
+            throw CommandLines.usageError(spec, e.getMessage());
+        }
     }
 }

@@ -3,7 +3,7 @@ package dev.tessera.runtime.cli;
 import dev.tessera.cli.CommandLines;
 import dev.tessera.cli.CommonOptions;
 import dev.tessera.runtime.bench.LibraryBenchmark;
-import dev.tessera.runtime.bench.ServingBenchmark;
+import dev.tessera.runtime.bench.ServeBenchmark;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 
 /**
  * The one entry point of the server jar: {@code serve} tokenizer directories over gRPC, {@code
- * encode} and {@code decode} image files and token files, and the benchmarks {@code
- * bench-library} and {@code bench-serve-local}.
+ * encode} and {@code decode} image files and token files, and the benchmarks {@code bench-library}
+ * and {@code bench-serve}.
  *
  * <p>Exit status 0 on success, 2 for a wrong command line, 1 when a model cannot be loaded, an
  * input is refused or the server cannot start; errors are one line, {@code --verbose} adds the
@@ -32,14 +32,14 @@ import java.util.concurrent.Callable;
             "       tessera encode (--model DIR | --server HOST:PORT) --out FILE IMAGE...",
             "       tessera decode (--model DIR | --server HOST:PORT) --tokens FILE --out-dir DIR",
             "       tessera bench-library --model DIR [options]",
-            "       tessera bench-serve-local --model DIR [options]",
+            "       tessera bench-serve --target HOST:PORT [options]",
             ""
         },
         commandListHeading = "%ncommands:%n",
         footer = {
             "",
             "details: tessera serve --help, tessera encode --help, tessera decode --help,"
-                    + " tessera bench-library --help, tessera bench-serve-local --help"
+                    + " tessera bench-library --help, tessera bench-serve --help"
         })
 public final class RuntimeCli implements Callable<Integer> {
 
@@ -87,7 +87,7 @@ public final class RuntimeCli implements Callable<Integer> {
         cl.addSubcommand(new EncodeCommand(out));
         cl.addSubcommand(new DecodeCommand(out));
         cl.addSubcommand(new LibraryBenchmark(out));
-        cl.addSubcommand(new ServingBenchmark(out));
+        cl.addSubcommand(new ServeBenchmark(out));
         return CommandLines.configure(cl, out, err);
     }
 

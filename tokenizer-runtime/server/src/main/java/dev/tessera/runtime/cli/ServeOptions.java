@@ -5,7 +5,6 @@ import dev.tessera.cli.CommandLines;
 import dev.tessera.cli.CommonOptions;
 import dev.tessera.cli.IntRange;
 import dev.tessera.runtime.artifact.TokenizerLoadException;
-import dev.tessera.runtime.onnx.TokenizerOptions;
 import dev.tessera.runtime.server.CallLimits;
 import dev.tessera.runtime.server.KeepaliveConfig;
 import dev.tessera.runtime.server.ServerConfig;
@@ -81,11 +80,22 @@ final class ServeOptions implements Callable<Integer> {
     private int pollIntervalMs = (int) ServeSettings.DEFAULT_POLL_INTERVAL.toMillis();
 
     @Option(
-            names = "--threads",
+            names = {"--intra-op-threads", "--threads"},
             paramLabel = "N",
-            description = "ONNX Runtime intra-op threads per model (default: ONNX Runtime's)")
+            description =
+                    "threads one model run uses (default ${DEFAULT-VALUE}; 0: ONNX Runtime's"
+                            + " choice, one per core)")
     @IntRange(min = 0, max = 4096)
-    private int threads = TokenizerOptions.defaults().intraOpThreads();
+    private int intraOpThreads = ServeSettings.DEFAULT_INTRA_OP_THREADS;
+
+    @Option(
+            names = "--instances",
+            paramLabel = "N",
+            description =
+                    "model runs in flight per model and direction, each on a session of its own"
+                            + " (default: cores / --intra-op-threads)")
+    @IntRange(min = 1, max = 4096)
+    private Integer instances;
 
     @Option(names = "--cuda", description = "use the CUDA execution provider when available")
     private boolean cuda;
@@ -135,7 +145,8 @@ final class ServeOptions implements Callable<Integer> {
     @Option(
             names = "--drain-timeout-s",
             paramLabel = "N",
-            description = "time calls in flight get to finish on shutdown (default ${DEFAULT-VALUE})")
+            description =
+                    "time calls in flight get to finish on shutdown (default ${DEFAULT-VALUE})")
     @IntRange(min = 0, max = 3_600)
     private int drainTimeoutS = (int) DEFAULTS.drainTimeout().toSeconds();
 
@@ -288,7 +299,11 @@ final class ServeOptions implements Callable<Integer> {
                 repository.stream().findFirst(),
                 Duration.ofMillis(pollIntervalMs),
                 server,
-                TokenizerOptions.defaults().withCuda(cuda).withIntraOpThreads(threads),
+                ServeSettings.engine(
+                        cuda,
+                        intraOpThreads,
+                        instances,
+                        Runtime.getRuntime().availableProcessors()),
                 metricsPort,
                 common.verbose());
     }
@@ -303,26 +318,23 @@ final class ServeOptions implements Callable<Integer> {
         } catch (TokenizerLoadException | IOException | IllegalArgumentException e) {
             throw new CommandFailedException(e.getMessage(), e);
         }
-        Thread hook =
-                new Thread(
-                        () -> {
-                            err.println(
-                                    "shutting down: draining calls in flight for up to "
-                                            + settings.server().drainTimeout().toSeconds()
-                                            + " s");
-                            boolean drained = command.drain();
-                            err.println(
-                                    drained
-                                            ? "stopped after every call finished"
-                                            : "stopped; calls still running after the drain"
-                                                    + " timeout were cancelled");
-                            err.flush();
-                            // The JVM would report a SIGTERM as exit status 143; a drained stop
-                            // is the expected way to end a server, so it exits 0.
-                            Runtime.getRuntime().halt(0);
-                        },
-                        "tessera-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopSignals.onStop(
+                () -> {
+                    err.println(
+                            "shutting down: draining calls in flight for up to "
+                                    + settings.server().drainTimeout().toSeconds()
+                                    + " s");
+                    boolean drained = command.drain();
+                    err.println(
+                            drained
+                                    ? "stopped after every call finished"
+                                    : "stopped; calls still running after the drain"
+                                            + " timeout were cancelled");
+                    err.flush();
+                    // The JVM would report a SIGTERM as exit status 143; a drained stop is the
+                    // expected way to end a server, so it exits 0.
+                    Runtime.getRuntime().halt(0);
+                });
         command.awaitTermination();
         return 0;
     }

@@ -7,6 +7,7 @@ import dev.tessera.runtime.server.metrics.MetricsRegistry;
 
 import io.grpc.Status;
 
+import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,11 +131,25 @@ public final class ServerMetrics {
                 "Images or token grids waiting for a model run.",
                 List.of("model", "version", "op"),
                 () -> queueDepths(models));
+        // The Prometheus Java client's JVM metrics have the same name (issue 14 replaces this).
+        registry.gauge(
+                "process_cpu_seconds_total",
+                "CPU time of the server process (every thread) in seconds.",
+                List.of(),
+                () -> Map.of(List.of(), processCpuSeconds()));
         registry.gauge(
                 "tessera_models_loaded",
                 "Model versions being served.",
                 List.of(),
                 () -> Map.of(List.of(), (double) models.served().size()));
+    }
+
+    private static double processCpuSeconds() {
+        if (ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime() / 1e9;
+        }
+        return Double.NaN;
     }
 
     private static Map<List<String>, Double> queueDepths(ModelRegistry models) {

@@ -12,8 +12,8 @@ import dev.tessera.api.v1.ModelRef;
 import dev.tessera.api.v1.TokenizerServiceGrpc;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.WireTensors;
+import dev.tessera.runtime.onnx.Tokenizer;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -51,7 +51,8 @@ public final class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerSe
      * @param registry the models to serve
      * @param config batching policy and limits
      * @param metrics where batch metrics go
-     * @param responses runs answer conversion and sending, off the batchers' threads
+     * @param responses completes the batchers' runs: builds and sends the answers, off the runs'
+     *     threads
      * @param ready false while the server is still loading its models
      */
     TokenizerGrpcService(
@@ -139,14 +140,13 @@ public final class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerSe
                     ImageBatch images = ProtoConversions.images(request, t, config.maxBatch());
                     return batchers(lease)
                             .encode(images, context)
-                            .thenApplyAsync(
+                            .thenApply(
                                     tokens ->
                                             EncodeResponse.newBuilder()
                                                     .setTokens(WireTensors.tokenGrid(tokens))
                                                     .setModel(ProtoConversions.modelRef(t))
                                                     .setRequestId(request.getRequestId())
-                                                    .build(),
-                                    responses);
+                                                    .build());
                 });
     }
 
@@ -159,14 +159,13 @@ public final class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerSe
                             ProtoConversions.tokens(request.getTokens(), t, config.maxBatch());
                     return batchers(lease)
                             .decode(tokens, context)
-                            .thenApplyAsync(
+                            .thenApply(
                                     images ->
                                             DecodeResponse.newBuilder()
                                                     .setPixels(WireTensors.rawPixels(images))
                                                     .setModel(ProtoConversions.modelRef(t))
                                                     .setRequestId(request.getRequestId())
-                                                    .build(),
-                                    responses);
+                                                    .build());
                 });
     }
 
@@ -193,7 +192,14 @@ public final class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerSe
 
     private ModelBatchers batchers(ModelLease lease) {
         return lease.model()
-                .batchers(tokenizer -> new ModelBatchers(tokenizer, config.batching(), metrics));
+                .batchers(
+                        tokenizer ->
+                                new ModelBatchers(
+                                        tokenizer,
+                                        config.batching(),
+                                        metrics,
+                                        responses,
+                                        config.batchTicker()));
     }
 
     private void checkReady() {
@@ -221,8 +227,10 @@ public final class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerSe
     private <T> void respond(
             StreamObserver<T> observer, String method, Supplier<CompletableFuture<T>> call) {
         CallInfo info = CallInfo.current();
+        // The batchers complete on the responses executor, so the answer is sent from there (or
+        // from the calling thread for a call that failed before its turn) without another hop.
         started(call)
-                .whenCompleteAsync(
+                .whenComplete(
                         (value, error) -> {
                             if (error != null) {
                                 observer.onError(
@@ -231,7 +239,6 @@ public final class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerSe
                                 observer.onNext(value);
                                 observer.onCompleted();
                             }
-                        },
-                        responses);
+                        });
     }
 }

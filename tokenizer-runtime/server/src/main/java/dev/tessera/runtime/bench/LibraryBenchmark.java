@@ -40,8 +40,9 @@ import java.util.concurrent.Callable;
             "Measures Tokenizer.encode and decode of one tokenizer directory in process over"
                     + " batch sizes, intra-op threads, spinning and instances (callers at once,"
                     + " each on its own session): images per second (mean ± std over the measured"
-                    + " windows) and latency p50 and p99, as a Markdown table, and the best"
-                    + " setting of each operation. The inputs are seeded random images.",
+                    + " windows), latency p50 and p99, and images per CPU second of this process"
+                    + " (which other load on the machine disturbs less), as a Markdown table, and"
+                    + " the best setting of each operation. The inputs are seeded random images.",
             ""
         })
 public final class LibraryBenchmark implements Callable<Integer> {
@@ -111,6 +112,7 @@ public final class LibraryBenchmark implements Callable<Integer> {
                         "images/s (mean ± std)",
                         "p50 ms",
                         "p99 ms",
+                        "images per CPU s",
                         "calls");
         for (LibrarySweep.Point point : points) {
             LoadWindows.Result r = point.result();
@@ -122,6 +124,7 @@ public final class LibraryBenchmark implements Callable<Integer> {
                     r.itemsPerSecond().format(),
                     LibrarySweep.millis(r.quantileMillis(0.50)),
                     LibrarySweep.millis(r.quantileMillis(0.99)),
+                    String.format(Locale.ROOT, "%.0f", r.itemsPerSecond().mean() / r.cpuCores()),
                     String.valueOf(r.calls()));
         }
         return table;

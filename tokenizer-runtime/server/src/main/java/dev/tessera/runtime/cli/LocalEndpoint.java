@@ -58,9 +58,10 @@ final class LocalEndpoint implements TokenizerEndpoint {
             return t.encode(
                     ImageCodec.readForModel(bytes, t.channels(), t.imageHeight(), t.imageWidth()));
         } catch (ImageFileException e) {
-            String resize = e.reason() == ImageFileException.Reason.WRONG_SIZE
-                    ? "; images are not resized"
-                    : "";
+            String resize =
+                    e.reason() == ImageFileException.Reason.WRONG_SIZE
+                            ? "; images are not resized"
+                            : "";
             throw new CommandFailedException(
                     files.get(e.index()) + ": " + e.getMessage() + resize, e.getCause());
         }

@@ -83,17 +83,17 @@ final class ServeOptions implements Callable<Integer> {
             names = {"--intra-op-threads", "--threads"},
             paramLabel = "N",
             description =
-                    "threads one model run uses (default ${DEFAULT-VALUE}; 0: ONNX Runtime's"
+                    "threads one model run uses (default 1, with --cuda 0; 0: ONNX Runtime's"
                             + " choice, one per core)")
     @IntRange(min = 0, max = 4096)
-    private int intraOpThreads = ServeSettings.DEFAULT_INTRA_OP_THREADS;
+    private Integer intraOpThreads;
 
     @Option(
             names = "--instances",
             paramLabel = "N",
             description =
                     "model runs in flight per model and direction, each on a session of its own"
-                            + " (default: cores / --intra-op-threads)")
+                            + " (default: cores / --intra-op-threads, with --cuda 1)")
     @IntRange(min = 1, max = 4096)
     private Integer instances;
 

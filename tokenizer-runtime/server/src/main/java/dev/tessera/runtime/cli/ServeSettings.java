@@ -29,30 +29,28 @@ public record ServeSettings(
         int metricsPort,
         boolean verbose) {
 
-    /**
-     * Threads per model run unless {@code --intra-op-threads} says otherwise: one thread per run
-     * and one run per core did the most images per CPU second (docs/benchmarks.md).
-     */
-    public static final int DEFAULT_INTRA_OP_THREADS = 1;
-
     /** Scan interval of a model repository unless {@code --poll-interval-ms} says otherwise. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
 
     /**
-     * How the server runs its models: {@code instances} sessions per graph (by default as many as
-     * fit the cores at {@code intraOpThreads} each), and idle intra-op threads that sleep instead
-     * of spinning, since spinning threads take the cores the other runs and gRPC need.
+     * How the server runs its models: {@code instances} sessions per graph and idle intra-op
+     * threads that sleep instead of spinning, since spinning threads take the cores the other runs
+     * and gRPC need. On the CPU the default is one thread per run and one instance per core, which
+     * did the most images per CPU second (docs/benchmarks.md); with CUDA one instance with ONNX
+     * Runtime's threads, since each instance holds its own copy of the weights on the GPU.
      *
-     * @param intraOpThreads threads per run; 0 for ONNX Runtime's choice (one per core)
+     * @param intraOpThreads threads per run, 0 for ONNX Runtime's choice (one per core); null for
+     *     the default
      * @param instances runs in flight per model and direction; null for the default
      */
     public static TokenizerOptions engine(
-            boolean cuda, int intraOpThreads, Integer instances, int cores) {
-        int perRun = intraOpThreads == 0 ? cores : intraOpThreads;
-        int count = instances != null ? instances : Math.max(1, cores / perRun);
+            boolean cuda, Integer intraOpThreads, Integer instances, int cores) {
+        int threads = intraOpThreads != null ? intraOpThreads : cuda ? 0 : 1;
+        int perRun = threads == 0 ? cores : threads;
+        int count = instances != null ? instances : cuda ? 1 : Math.max(1, cores / perRun);
         return TokenizerOptions.defaults()
                 .withCuda(cuda)
-                .withIntraOpThreads(intraOpThreads)
+                .withIntraOpThreads(threads)
                 .withInstances(count)
                 .withSpinWait(false);
     }

@@ -5,6 +5,7 @@ import dev.tessera.runtime.measure.Measurement;
 import dev.tessera.runtime.measure.MeasurementPlan;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -33,6 +34,27 @@ final class LoadWindows {
             double seconds,
             double cpuCores) {
 
+        /** Several measurements of the same load as one: their windows and calls together. */
+        static Result merge(List<Result> parts) {
+            Result first = parts.get(0);
+            double seconds = parts.stream().mapToDouble(Result::seconds).sum();
+            double cpuSeconds = parts.stream().mapToDouble(r -> r.cpuCores() * r.seconds()).sum();
+            long[] latencies =
+                    parts.stream()
+                            .flatMapToLong(r -> Arrays.stream(r.latenciesNanos()))
+                            .sorted()
+                            .toArray();
+            double[] rates =
+                    parts.stream().flatMapToDouble(r -> Arrays.stream(r.windowRates())).toArray();
+            return new Result(
+                    first.callers(),
+                    first.itemsPerCall(),
+                    rates,
+                    latencies,
+                    seconds,
+                    cpuSeconds / seconds);
+        }
+
         /** Items per second: mean and standard deviation over the windows. */
         MeanStd itemsPerSecond() {
             return MeanStd.of(windowRates);
@@ -50,16 +72,17 @@ final class LoadWindows {
     }
 
     private final int itemsPerCall;
-    private final long[][] latencies;
-    private final int[] counts;
+    private final CallerLog[] logs;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean measuring;
     private long windowCalls; // guarded by this
 
     LoadWindows(int callers, int itemsPerCall) {
         this.itemsPerCall = itemsPerCall;
-        this.latencies = new long[callers][64];
-        this.counts = new int[callers];
+        this.logs = new CallerLog[callers];
+        for (int c = 0; c < callers; c++) {
+            logs[c] = new CallerLog();
+        }
     }
 
     /** A call of {@code caller} that took {@code nanos} has ended. */
@@ -67,13 +90,7 @@ final class LoadWindows {
         if (!measuring) {
             return;
         }
-        synchronized (latencies[caller]) {
-            long[] mine = latencies[caller];
-            if (counts[caller] == mine.length) {
-                mine = latencies[caller] = Arrays.copyOf(mine, mine.length * 2);
-            }
-            mine[counts[caller]++] = nanos;
-        }
+        logs[caller].add(nanos);
         synchronized (this) {
             windowCalls++;
         }
@@ -124,21 +141,30 @@ final class LoadWindows {
         return new Result(callers, itemsPerCall, rates, latencies(), wall / 1e9, cores);
     }
 
+    /** Every recorded latency, sorted; callers may still be recording (they stop later). */
     private long[] latencies() {
-        int total = 0;
-        for (int c : counts) {
-            total += c;
-        }
-        long[] all = new long[total];
-        int at = 0;
-        for (int c = 0; c < counts.length; c++) {
-            synchronized (latencies[c]) {
-                System.arraycopy(latencies[c], 0, all, at, counts[c]);
-                at += counts[c];
+        return Arrays.stream(logs)
+                .map(CallerLog::snapshot)
+                .flatMapToLong(Arrays::stream)
+                .sorted()
+                .toArray();
+    }
+
+    /** One caller's latencies; its calls may end on different threads. */
+    private static final class CallerLog {
+        private long[] values = new long[64];
+        private int count;
+
+        synchronized void add(long nanos) {
+            if (count == values.length) {
+                values = Arrays.copyOf(values, count * 2);
             }
+            values[count++] = nanos;
         }
-        Arrays.sort(all);
-        return all;
+
+        synchronized long[] snapshot() {
+            return Arrays.copyOf(values, count);
+        }
     }
 
     /** Hears when the measured windows start and when they end (e.g. to scrape the server). */

@@ -28,6 +28,12 @@ final class MetricsScrape {
 
     private record Sample(String name, Map<String, String> labels, double value) {}
 
+    /** One client for every scrape: each client has a thread of its own. */
+    private static final class Client {
+        static final HttpClient HTTP =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
     private final List<Sample> samples;
 
     private MetricsScrape(List<Sample> samples) {
@@ -64,10 +70,9 @@ final class MetricsScrape {
      * @throws CommandFailedException naming the address if it cannot be read
      */
     static MetricsScrape fetch(URI url) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try {
             HttpResponse<String> response =
-                    client.send(
+                    Client.HTTP.send(
                             HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
                             HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {

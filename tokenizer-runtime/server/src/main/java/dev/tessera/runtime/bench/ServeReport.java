@@ -4,15 +4,18 @@ import dev.tessera.runtime.measure.MarkdownTable;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * What {@code bench-serve} prints: one row per number of callers, the library's best throughput on
- * the same machine (measured before and after the load), each row's share of it, and the issue's
- * targets: at least 0.8× the library's best with 64 and 256 callers, and a one-caller p99 of at
- * most the batching delay plus twice the library's batch-1 p99.
+ * What {@code bench-serve} prints: per server, one row per number of callers (its rounds merged);
+ * with several servers, each one's throughput against the first's, round by round; with the library
+ * measured, its best throughput on the same machine (before and after the load), each row's share
+ * of it, and the issue's targets: at least 0.8× the library's best with 64 and 256 callers, and a
+ * one-caller p99 of at most the batching delay plus twice the library's batch-1 p99.
  */
 final class ServeReport {
 
@@ -20,7 +23,7 @@ final class ServeReport {
     static final double TARGET_SHARE = 0.8;
 
     /**
-     * One number of callers.
+     * One measurement of one server with one number of callers.
      *
      * @param meanBatch images or grids per model run on the server meanwhile; NaN without metrics
      * @param serverCores CPU seconds per second of the server process; NaN if it does not export
@@ -51,17 +54,31 @@ final class ServeReport {
                 Map<String, String> labels) {
             return after.sum(name, labels) - before.sum(name, labels);
         }
+
+        /** The rounds of one server and number of callers as one row. */
+        static Row merge(List<Row> rounds) {
+            return new Row(
+                    LoadWindows.Result.merge(rounds.stream().map(Row::load).toList()),
+                    rounds.stream().mapToDouble(Row::meanBatch).average().orElse(Double.NaN),
+                    rounds.stream().mapToDouble(Row::serverCores).average().orElse(Double.NaN));
+        }
+
+        double rate() {
+            return load.itemsPerSecond().mean();
+        }
     }
 
     private final String op;
     private final int maxDelayMs;
-    private final List<Row> rows = new ArrayList<>();
+    // server → callers → one row per round, in the order measured
+    private final Map<String, Map<Integer, List<Row>>> rows = new LinkedHashMap<>();
     private List<LibrarySweep.Point> library = List.of();
     private LibrarySweep.Point libraryAfter;
 
-    ServeReport(String op, int maxDelayMs) {
+    ServeReport(String op, int maxDelayMs, List<String> targets) {
         this.op = op;
         this.maxDelayMs = maxDelayMs;
+        targets.forEach(t -> rows.put(t, new TreeMap<>()));
     }
 
     void libraryBefore(List<LibrarySweep.Point> points) {
@@ -80,8 +97,8 @@ final class ServeReport {
         libraryAfter = point;
     }
 
-    void row(Row row) {
-        rows.add(row);
+    void add(String target, Row row) {
+        rows.get(target).computeIfAbsent(row.load().callers(), n -> new ArrayList<>()).add(row);
     }
 
     /** The library's best images per second: the mean of the measurements before and after. */
@@ -91,7 +108,28 @@ final class ServeReport {
     }
 
     void print(PrintStream out) {
-        boolean withLibrary = !library.isEmpty();
+        boolean several = rows.size() > 1;
+        for (Map.Entry<String, Map<Integer, List<Row>>> server : rows.entrySet()) {
+            if (several) {
+                out.println("server " + server.getKey() + ":");
+                out.println();
+            }
+            out.print(table(server.getValue()).render());
+            out.println();
+        }
+        if (several) {
+            out.print(comparison().render());
+            out.println();
+        }
+        if (!library.isEmpty()) {
+            out.println(libraryLine());
+            rows.forEach(
+                    (target, byCallers) ->
+                            targets(several ? target + ": " : "", byCallers).forEach(out::println));
+        }
+    }
+
+    private MarkdownTable table(Map<Integer, List<Row>> byCallers) {
         MarkdownTable table =
                 new MarkdownTable(
                         "callers",
@@ -102,60 +140,88 @@ final class ServeReport {
                         "server CPU (cores)",
                         "generator CPU (cores)",
                         "× library best");
-        for (Row row : rows) {
-            LoadWindows.Result r = row.load();
-            table.row(
-                    String.valueOf(r.callers()),
-                    r.itemsPerSecond().format(),
-                    LibrarySweep.millis(r.quantileMillis(0.50)),
-                    LibrarySweep.millis(r.quantileMillis(0.99)),
-                    number("%.1f", row.meanBatch()),
-                    number("%.2f", row.serverCores()),
-                    number("%.2f", r.cpuCores()),
-                    withLibrary ? number("%.2f", share(row)) : "-");
+        byCallers.forEach(
+                (n, rounds) -> {
+                    Row row = Row.merge(rounds);
+                    LoadWindows.Result r = row.load();
+                    table.row(
+                            String.valueOf(n),
+                            r.itemsPerSecond().format(),
+                            LibrarySweep.millis(r.quantileMillis(0.50)),
+                            LibrarySweep.millis(r.quantileMillis(0.99)),
+                            number("%.1f", row.meanBatch()),
+                            number("%.2f", row.serverCores()),
+                            number("%.2f", r.cpuCores()),
+                            library.isEmpty() ? "-" : number("%.2f", share(row)));
+                });
+        return table;
+    }
+
+    /** Each server's images per second against the first's, round by round: median [min..max]. */
+    private MarkdownTable comparison() {
+        List<String> targets = new ArrayList<>(rows.keySet());
+        String first = targets.get(0);
+        List<String> header = new ArrayList<>(List.of("callers"));
+        targets.subList(1, targets.size()).forEach(t -> header.add(t + " ÷ " + first));
+        MarkdownTable table = new MarkdownTable(header.toArray(String[]::new));
+        for (int n : rows.get(first).keySet()) {
+            List<String> cells = new ArrayList<>(List.of(String.valueOf(n)));
+            for (String t : targets.subList(1, targets.size())) {
+                List<Row> a = rows.get(t).getOrDefault(n, List.of());
+                List<Row> b = rows.get(first).get(n);
+                double[] ratios = new double[Math.min(a.size(), b.size())];
+                for (int i = 0; i < ratios.length; i++) {
+                    ratios[i] = a.get(i).rate() / b.get(i).rate();
+                }
+                cells.add(ratios.length == 0 ? "-" : spread(ratios));
+            }
+            table.row(cells.toArray(String[]::new));
         }
-        out.print(table.render());
-        if (!withLibrary) {
-            return;
-        }
-        out.println();
-        for (String line : targets()) {
-            out.println(line);
-        }
+        return table;
+    }
+
+    private static String spread(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return n == 1
+                ? String.format(Locale.ROOT, "%.2f", median)
+                : String.format(Locale.ROOT, "%.2f [%.2f..%.2f]", median, sorted[0], sorted[n - 1]);
     }
 
     private double share(Row row) {
-        return row.load().itemsPerSecond().mean() / libraryBestRate();
+        return row.rate() / libraryBestRate();
     }
 
-    private List<String> targets() {
-        List<String> lines = new ArrayList<>();
+    private String libraryLine() {
         LibrarySweep.Point best = libraryBest();
-        lines.add(
-                String.format(
-                        Locale.ROOT,
-                        "library best %s: %.0f images/s before the load%s (batch %d, threads %s,"
-                                + " instances %d); the ratios use %.0f",
-                        op,
-                        best.imagesPerSecond(),
-                        libraryAfter == null
-                                ? ""
-                                : String.format(
-                                        Locale.ROOT,
-                                        ", %.0f after it",
-                                        libraryAfter.imagesPerSecond()),
-                        best.batch(),
-                        best.engine().threadsLabel(),
-                        best.engine().instances(),
-                        libraryBestRate()));
-        for (Row row : rows) {
-            int n = row.load().callers();
-            if (n == 64 || n == 256) {
-                double share = share(row);
+        return String.format(
+                Locale.ROOT,
+                "library best %s: %.0f images/s before the load%s (batch %d, threads %s,"
+                        + " instances %d); the ratios use %.0f",
+                op,
+                best.imagesPerSecond(),
+                libraryAfter == null
+                        ? ""
+                        : String.format(
+                                Locale.ROOT, ", %.0f after it", libraryAfter.imagesPerSecond()),
+                best.batch(),
+                best.engine().threadsLabel(),
+                best.engine().instances(),
+                libraryBestRate());
+    }
+
+    private List<String> targets(String prefix, Map<Integer, List<Row>> byCallers) {
+        List<String> lines = new ArrayList<>();
+        for (int n : List.of(64, 256)) {
+            if (byCallers.containsKey(n)) {
+                double share = share(Row.merge(byCallers.get(n)));
                 lines.add(
                         String.format(
                                 Locale.ROOT,
-                                "target %d callers ≥ %.1f× the library's best: %.2f× (%s)",
+                                "%starget %d callers ≥ %.1f× the library's best: %.2f× (%s)",
+                                prefix,
                                 n,
                                 TARGET_SHARE,
                                 share,
@@ -163,16 +229,16 @@ final class ServeReport {
             }
         }
         LibrarySweep.Point single = LibrarySweep.fastestSingle(library, op);
-        Row one = rows.stream().filter(r -> r.load().callers() == 1).findFirst().orElse(null);
-        if (single != null && one != null) {
+        if (single != null && byCallers.containsKey(1)) {
             double libP99 = single.result().quantileMillis(0.99);
             double bound = maxDelayMs + 2 * libP99;
-            double p99 = one.load().quantileMillis(0.99);
+            double p99 = Row.merge(byCallers.get(1)).load().quantileMillis(0.99);
             lines.add(
                     String.format(
                             Locale.ROOT,
-                            "target 1 caller p99 ≤ --max-delay-ms %d + 2 × library batch-1 p99 %s"
-                                    + " ms (threads %s) = %s ms: %s ms (%s)",
+                            "%starget 1 caller p99 ≤ --max-delay-ms %d + 2 × library batch-1 p99"
+                                    + " %s ms (threads %s) = %s ms: %s ms (%s)",
+                            prefix,
                             maxDelayMs,
                             LibrarySweep.millis(libP99),
                             single.engine().threadsLabel(),

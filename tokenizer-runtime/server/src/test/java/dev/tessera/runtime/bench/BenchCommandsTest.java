@@ -70,7 +70,7 @@ class BenchCommandsTest {
                                 "--images-per-call",
                                 "2",
                                 "--warmup-s",
-                                "0.2",
+                                "0.1",
                                 "--measure-s",
                                 "0.3",
                                 "--repeats",
@@ -105,6 +105,53 @@ class BenchCommandsTest {
     }
 
     @Test
+    void benchServeComparesServersRoundByRound() throws Exception {
+        Path dir = ToyTokenizer.gray("toy", "1").writeTo(temp);
+        try (ModelRegistry one = new ModelRegistry();
+                ModelRegistry two = new ModelRegistry()) {
+            one.register(Tokenizer.open(dir));
+            two.register(Tokenizer.open(dir, TokenizerOptions.defaults().withInstances(2)));
+            try (TokenizerServer a =
+                            TokenizerServer.start(one, ServerConfig.defaults().withPort(0));
+                    TokenizerServer b =
+                            TokenizerServer.start(two, ServerConfig.defaults().withPort(0))) {
+                String first = "127.0.0.1:" + a.port();
+                String second = "127.0.0.1:" + b.port();
+                String text =
+                        run(
+                                "bench-serve",
+                                "--target",
+                                first + "," + second,
+                                "--callers",
+                                "2",
+                                "--rounds",
+                                "2",
+                                "--warmup-s",
+                                "0.1",
+                                "--measure-s",
+                                "0.2",
+                                "--repeats",
+                                "1");
+                assertTrue(text.contains("server " + first + ":"), text);
+                assertTrue(text.contains("server " + second + ":"), text);
+                // A row in each server's table, and the comparison: the median of the two rounds'
+                // ratios with their range.
+                assertEquals(3, text.lines().filter(l -> l.startsWith("| 2 ")).count(), text);
+                assertTrue(text.contains("| callers | " + second + " ÷ " + first + " |"), text);
+                assertTrue(
+                        text.lines()
+                                .anyMatch(
+                                        l ->
+                                                l.matches(
+                                                        "\\| 2 +\\| +\\d+\\.\\d\\d"
+                                                            + " \\[\\d+\\.\\d\\d\\.\\.\\d+\\.\\d\\d\\]"
+                                                            + " \\|")),
+                        text);
+            }
+        }
+    }
+
+    @Test
     void benchLibrarySweepsThreadsAndInstances() throws Exception {
         Path dir = ToyTokenizer.gray("toy", "1").writeTo(temp);
         String text =
@@ -119,15 +166,15 @@ class BenchCommandsTest {
                         "--spin",
                         "both",
                         "--instances",
-                        "1,2",
+                        "2",
                         "--warmup-s",
                         "0",
                         "--measure-s",
-                        "0.2",
+                        "0.1",
                         "--repeats",
                         "2");
-        // Threads 1, 2 and 2 without spinning, for 1 and 2 instances, for encode and decode.
-        assertEquals(12, text.lines().filter(l -> l.matches("^\\| (en|de)code .*")).count(), text);
+        // Threads 1, 2 and 2 without spinning, with 2 instances, for encode and decode.
+        assertEquals(6, text.lines().filter(l -> l.matches("^\\| (en|de)code .*")).count(), text);
         assertTrue(text.contains("| encode    | 2, no spin |         2 |     2 |"), text);
         assertTrue(text.contains("best decode: "), text);
     }

@@ -24,8 +24,9 @@ import java.util.function.ToIntFunction;
  * {@link BatchPolicy#maxDelay} after its oldest request arrived: only the last free worker waits
  * for a batch to fill, and each batch takes at most its share of the queue ({@link BatchQueue}).
  * While a worker forms the next batch, the others run theirs, so batch assembly is off the runs'
- * critical path, and the outputs of a run are handed to the {@code completions} executor in one
- * task, so answering the callers is too.
+ * critical path, and the outputs of a run of several requests are handed to the {@code completions}
+ * executor in one task, so answering the callers is too (a run of one request is answered by its
+ * worker at once, which saves a lone caller a thread hand-off).
  *
  * <p>The queue is bounded ({@link BatchPolicy#queueCapacity} items): a request that does not fit is
  * refused at once with {@link QueueFullException}. A request whose call is cancelled or whose
@@ -111,8 +112,8 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         }
 
         /**
-         * Completes the callers' futures, and so runs what they chain on them, one task per run
-         * (default: on the worker, before its next batch).
+         * Completes the callers' futures of a run of several requests, and so runs what they chain
+         * on them, one task per run (default: on the worker, before its next batch).
          */
         public Builder<I, O> completions(Executor executor) {
             this.completions = Objects.requireNonNull(executor, "completions");
@@ -291,11 +292,12 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
             if (jobs.size() > 1) {
                 return false;
             }
-            complete(() -> jobs.get(0).result.completeExceptionally(t));
+            jobs.get(0).result.completeExceptionally(t);
             return true;
         }
         listener.batchRan(items, jobs.size(), System.nanoTime() - start);
-        complete(
+        answer(
+                jobs,
                 () -> {
                     for (int i = 0; i < jobs.size(); i++) {
                         // Reading an output may split it off the run's merged output.
@@ -307,6 +309,19 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
                     }
                 });
         return true;
+    }
+
+    /**
+     * Completes the callers of a run: one caller here, at once (answering one request takes
+     * microseconds, and a lone caller saves a thread hand-off); several on the completions
+     * executor, while this worker goes on to its next batch.
+     */
+    private void answer(List<Job> jobs, Runnable task) {
+        if (jobs.size() == 1) {
+            task.run();
+        } else {
+            complete(task);
+        }
     }
 
     /** Runs {@code task} on the completions executor, or here if it refuses (shut down). */

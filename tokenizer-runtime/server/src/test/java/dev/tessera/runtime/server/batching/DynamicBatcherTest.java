@@ -223,7 +223,7 @@ class DynamicBatcherTest {
     }
 
     @Test
-    void callersAreCompletedOnTheCompletionsExecutorOneTaskPerRun() throws Exception {
+    void mergedCallersAreCompletedOnTheCompletionsExecutorALoneOneByItsWorker() throws Exception {
         Doubler runner = new Doubler(true);
         AtomicInteger tasks = new AtomicInteger();
         ExecutorService done =
@@ -238,7 +238,9 @@ class DynamicBatcherTest {
                                 "test", new BatchPolicy(8, Duration.ZERO, 100), List::size, runner)
                         .completions(counting)
                         .start()) {
-            var first = b.submit(List.of(1), Context.ROOT);
+            var first =
+                    b.submit(List.of(1), Context.ROOT)
+                            .thenApply(out -> Thread.currentThread().getName());
             await(runner.firstRunStarted);
             List<CompletableFuture<String>> merged = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -247,11 +249,11 @@ class DynamicBatcherTest {
                                 .thenApply(out -> Thread.currentThread().getName()));
             }
             runner.release.countDown();
-            get(first);
+            assertEquals("tessera-batcher test", get(first));
             for (CompletableFuture<String> f : merged) {
                 assertEquals("completions-test", get(f));
             }
-            assertEquals(2, tasks.get(), "one task for each of the two runs");
+            assertEquals(1, tasks.get(), "one task for the run of five");
         } finally {
             done.shutdownNow();
         }

@@ -263,7 +263,12 @@ public final class ServeBenchmark implements Callable<Integer> {
                 plan.warmupSeconds,
                 repeats,
                 plan.measureSeconds,
-                rounds == 1 ? "" : ", " + rounds + " rounds alternating between the servers");
+                rounds == 1
+                        ? ""
+                        : ", "
+                                + rounds
+                                + " rounds"
+                                + (targets.size() > 1 ? ", the servers in turn" : ""));
     }
 
     /** The library's best setting of the sweep, measured once more after the load. */

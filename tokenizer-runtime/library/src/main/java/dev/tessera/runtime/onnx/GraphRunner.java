@@ -88,6 +88,8 @@ final class GraphRunner {
      *     limit the output's size), which is valid only during the call
      * @throws OrtException if ONNX Runtime fails, e.g. on an output of another shape
      */
+    // The result holds nothing to read (the output is pinned) but must still be closed.
+    @SuppressWarnings("try")
     <T> T run(Tensor in, Consumer<ByteBuffer> fill, Tensor out, Function<ByteBuffer, T> read)
             throws OrtException {
         Instance instance = free.poll();

@@ -7,12 +7,11 @@ import dev.tessera.runtime.client.TokenizerClient;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
-import dev.tessera.train.data.SyntheticShapes;
-import dev.tessera.train.eval.CodebookUsage;
-import dev.tessera.train.eval.PixelError;
-import dev.tessera.train.report.ImageGrid;
-import dev.tessera.train.train.TrainOptions;
-import dev.tessera.train.train.TrainingJob;
+import dev.tessera.train.api.Devices;
+import dev.tessera.train.api.ImageDataSet;
+import dev.tessera.train.api.ImageSheet;
+import dev.tessera.train.api.ReconstructionQuality;
+import dev.tessera.train.api.TokenizerTraining;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,6 +39,8 @@ public final class Demo {
     }
 
     public static void main(String[] args) {
+        // Before anything starts DJL: the libtorch that tessera gpu-setup recorded, if any.
+        Devices.applyRecordedGpuSettings(System.err::println);
         boolean verbose = List.of(args).contains("--verbose");
         try {
             DemoOptions options = DemoOptions.parse(args);
@@ -71,11 +72,11 @@ public final class Demo {
         out.println(
                 "== 1/4 training a GM-VQ tokenizer on synthetic shapes (CPU unless DJL sees a"
                         + " GPU)");
-        TrainOptions train = options.trainOptions(tokenizerDir);
-        new TrainingJob(train, out::println).run();
+        TokenizerTraining train = options.training(tokenizerDir);
+        train.run(out::println);
 
         out.println("== 2/4 serving it over gRPC");
-        ImageBatch heldOut = new SyntheticShapes().generate(options.images(), train.testSeed());
+        ImageBatch heldOut = ImageDataSet.syntheticShapes(options.images(), train.heldOutSeed());
         try (ModelRegistry registry = new ModelRegistry()) {
             Tokenizer tokenizer = Tokenizer.open(tokenizerDir);
             registry.register(tokenizer);
@@ -97,11 +98,11 @@ public final class Demo {
                 }
                 report(result, tokenizer);
                 Path png = options.out().resolve("reconstructions.png");
-                new ImageGrid(3)
-                        .write(
-                                png,
-                                List.of(heldOut, result.decoded()),
-                                Math.min(COLUMNS, heldOut.count()));
+                ImageSheet.write(
+                        png,
+                        List.of(heldOut, result.decoded()),
+                        Math.min(COLUMNS, heldOut.count()),
+                        3);
 
                 out.println("== 4/4 shutting the server down");
                 server.close();
@@ -143,8 +144,7 @@ public final class Demo {
         return new DemoResult(
                 allTokens,
                 allDecoded,
-                PixelError.of(images.pixels(), allDecoded.pixels()),
-                CodebookUsage.of(allTokens.ids(), library.codebookSize()),
+                ReconstructionQuality.of(images, allDecoded, allTokens, library.codebookSize()),
                 matchesLibrary,
                 seconds);
     }
@@ -155,13 +155,13 @@ public final class Demo {
                 r.tokens().count(),
                 2 * ((r.tokens().count() + REQUEST_BATCH - 1) / REQUEST_BATCH),
                 r.seconds());
-        out.printf("  mse %.5f   psnr %.2f dB%n", r.error().mse(), r.error().psnr());
+        out.printf("  mse %.5f   psnr %.2f dB%n", r.quality().mse(), r.quality().psnr());
         out.printf(
                 "  codebook usage %.3f (%d of %d codes), perplexity %.1f%n",
-                r.usage().usage(),
-                r.usage().usedCodes(),
+                r.quality().usage(),
+                r.quality().usedCodes(),
                 tokenizer.codebookSize(),
-                r.usage().perplexity());
+                r.quality().perplexity());
         out.printf(
                 "  tokens equal to the in-process library: %d of %d%n",
                 r.matchingLibraryTokens(), r.tokens().ids().length);
@@ -183,8 +183,8 @@ public final class Demo {
      *
      * @param tokens token grids returned by Encode
      * @param decoded images returned by Decode
-     * @param error pixel error of the decoded images against the originals
-     * @param usage code usage over the returned tokens
+     * @param quality pixel error of the decoded images against the originals, and code usage over
+     *     the returned tokens
      * @param matchingLibraryTokens tokens equal to those of the in-process library for the same
      *     images
      * @param seconds wall time of the gRPC calls
@@ -192,8 +192,7 @@ public final class Demo {
     public record DemoResult(
             TokenBatch tokens,
             ImageBatch decoded,
-            PixelError error,
-            CodebookUsage usage,
+            ReconstructionQuality quality,
             int matchingLibraryTokens,
             double seconds) {}
 }

@@ -1,8 +1,7 @@
 package dev.tessera.examples;
 
+import dev.tessera.train.api.TokenizerTraining;
 import dev.tessera.train.cli.Flags;
-import dev.tessera.train.train.TrainConfig;
-import dev.tessera.train.train.TrainOptions;
 
 import java.nio.file.Path;
 import java.util.Set;
@@ -32,7 +31,7 @@ public record DemoOptions(Path out, int steps, long seed, String device, int ima
                     "  --out DIR        where to write the tokenizer and reconstructions.png"
                             + " (default ./tessera-demo)",
                     "  --steps N        training steps (default "
-                            + TrainOptions.demo(Path.of(".")).training().steps()
+                            + TokenizerTraining.demo(Path.of(".")).build().steps()
                             + ")",
                     "  --seed S         seed of data and training (default 7)",
                     "  --device D       auto (default), cpu or gpu",
@@ -58,7 +57,7 @@ public record DemoOptions(Path out, int steps, long seed, String device, int ima
         Path out = Path.of(flags.string("out", "tessera-demo"));
         return new DemoOptions(
                 out,
-                flags.integer("steps", TrainOptions.demo(out).training().steps()),
+                flags.integer("steps", TokenizerTraining.demo(out).build().steps()),
                 flags.longValue("seed", 7),
                 flags.string("device", "auto"),
                 flags.integer("images", 256));
@@ -67,28 +66,13 @@ public record DemoOptions(Path out, int steps, long seed, String device, int ima
     /**
      * The training run of the demo: the small demo setting with this demo's steps, seed and device.
      */
-    TrainOptions trainOptions(Path tokenizerDir) {
-        TrainOptions base = TrainOptions.demo(tokenizerDir);
-        TrainConfig t = base.training();
-        TrainConfig training =
-                new TrainConfig(
-                        steps,
-                        t.batchSize(),
-                        t.learningRate(),
-                        seed,
-                        t.initBatches(),
-                        Math.max(1, steps / 20));
-        return new TrainOptions(
-                base.data(),
-                base.trainImages(),
-                base.testImages(),
-                base.architecture(),
-                base.quantizer(),
-                training,
-                device,
-                tokenizerDir,
-                base.name(),
-                base.version(),
-                true);
+    TokenizerTraining training(Path tokenizerDir) {
+        return TokenizerTraining.demo(tokenizerDir)
+                .steps(steps)
+                .seed(seed)
+                .logEvery(Math.max(1, steps / 20))
+                .device(device)
+                .overwrite(true)
+                .build();
     }
 }

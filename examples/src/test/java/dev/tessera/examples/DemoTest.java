@@ -47,9 +47,9 @@ class DemoTest {
                 result.matchingLibraryTokens(),
                 "gRPC tokens equal the in-process library's");
         assertTrue(
-                result.error().mse() > 0 && result.error().mse() < 0.2,
-                "mse " + result.error().mse());
-        assertTrue(Files.isRegularFile(temp.resolve("tokenizer/tokenizer.json")));
+                result.quality().mse() > 0 && result.quality().mse() < 0.2,
+                "mse " + result.quality().mse());
+        assertTrue(Files.isRegularFile(temp.resolve("tokenizer/tessera.json")));
         BufferedImage png = ImageIO.read(temp.resolve("reconstructions.png").toFile());
         assertEquals(2, png.getHeight() / (32 * 3), "two rows: originals above reconstructions");
         for (String expected :

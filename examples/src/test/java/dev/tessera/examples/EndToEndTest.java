@@ -12,8 +12,8 @@ import dev.tessera.runtime.client.TokenizerClientException;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
-import dev.tessera.train.data.SyntheticShapes;
-import dev.tessera.train.train.TrainingJob;
+import dev.tessera.train.api.ImageDataSet;
+import dev.tessera.train.api.TrainingOutcome;
 
 import io.grpc.Status;
 
@@ -40,13 +40,13 @@ class EndToEndTest {
     void trainedTokenizerServesTheLibrarysTokensAndPixelsOverGrpc() throws Exception {
         Path dir = temp.resolve("tiny");
         List<String> log = new ArrayList<>();
-        TrainingJob.Result result = new TrainingJob(TinyTokenizer.options(dir, 32), log::add).run();
-        assertTrue(result.check().passed(), result.check().summary());
-        assertEquals(result.check().totalTokens(), result.check().matchingTokens());
+        TrainingOutcome result = TinyTokenizer.training(dir, 32).run(log::add);
+        assertTrue(result.exportCheckPassed(), result.exportCheckSummary());
+        assertEquals(result.totalTokens(), result.matchingTokens());
         assertTrue(
                 log.stream().anyMatch(l -> l.startsWith("step 6/6")), "progress reported: " + log);
 
-        ImageBatch images = new SyntheticShapes().generate(5, 99);
+        ImageBatch images = ImageDataSet.syntheticShapes(5, 99);
         try (ModelRegistry registry = new ModelRegistry()) {
             Tokenizer library = Tokenizer.open(dir);
             registry.register(library);

@@ -11,8 +11,7 @@ import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
-import dev.tessera.train.data.SyntheticShapes;
-import dev.tessera.train.train.TrainingJob;
+import dev.tessera.train.api.ImageDataSet;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -53,8 +52,8 @@ class NodeClientTest {
         installDependencies(npm, clientDir);
 
         Path modelDir = temp.resolve("tiny");
-        new TrainingJob(TinyTokenizer.options(modelDir, 32), line -> {}).run();
-        ImageBatch image = new SyntheticShapes().generate(1, 99);
+        TinyTokenizer.training(modelDir, 32).run(line -> {});
+        ImageBatch image = ImageDataSet.syntheticShapes(1, 99);
         Path png = GrayPng.write(temp.resolve("shape.png"), image, 0);
         Path tokenFile = Files.writeString(temp.resolve("token.txt"), TOKEN + "\n");
 

@@ -12,10 +12,8 @@ import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
 import dev.tessera.runtime.server.security.TlsConfig;
-import dev.tessera.train.data.SyntheticShapes;
-import dev.tessera.train.train.TrainingJob;
+import dev.tessera.train.api.ImageDataSet;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,9 +40,7 @@ import java.util.Optional;
 class PythonClientTest {
 
     private static final String TOKEN = "python-client-test-token";
-    private static final Duration PYTHON_TIMEOUT = Duration.ofSeconds(60);
-    private static final List<String> INTERPRETERS = List.of("python3", "/usr/bin/python3");
-    private static final String NEEDED_MODULES = "import grpc, grpc_tools.protoc, numpy";
+    private static final Duration PYTHON_TIMEOUT = Python.TIMEOUT;
 
     /** Images 0-2 go into the class folder "cats", 3-6 into "dogs". */
     private static final int IMAGES = 7;
@@ -61,10 +57,10 @@ class PythonClientTest {
 
     @BeforeAll
     static void trainAndRegister() throws Exception {
-        python = findPython();
+        python = Python.find("PythonClientTest", temp);
         modelDir = temp.resolve("tiny");
-        new TrainingJob(TinyTokenizer.options(modelDir, 32), line -> {}).run();
-        images = new SyntheticShapes().generate(IMAGES, 99);
+        TinyTokenizer.training(modelDir, 32).run(line -> {});
+        images = ImageDataSet.syntheticShapes(IMAGES, 99);
         try (Tokenizer library = Tokenizer.open(modelDir)) {
             libraryTokens = library.encode(images);
             libraryPixels = library.decode(libraryTokens);
@@ -274,36 +270,5 @@ class PythonClientTest {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /**
-     * The first interpreter that imports what the client needs, or the tests skipped with a message
-     * saying how to install it.
-     */
-    private static Path findPython() throws Exception {
-        for (String name : INTERPRETERS) {
-            Optional<Path> found =
-                    name.contains("/")
-                            ? Optional.of(Path.of(name)).filter(Files::isExecutable)
-                            : ExternalProgram.onPath(name);
-            if (found.isPresent() && importsNeededModules(found.get())) {
-                return found.get();
-            }
-        }
-        String why =
-                "no python3 with grpc, grpc_tools and numpy (tried "
-                        + String.join(", ", INTERPRETERS)
-                        + "; Debian: apt-get install python3-grpcio python3-grpc-tools"
-                        + " python3-numpy python3-pkg-resources): the Python client test is"
-                        + " skipped";
-        // Surefire's console shows only a skip count; say why in the build log too.
-        System.out.println("PythonClientTest: " + why);
-        Assumptions.assumeTrue(false, why);
-        return null;
-    }
-
-    private static boolean importsNeededModules(Path interpreter) throws Exception {
-        ProcessBuilder probe = new ProcessBuilder(interpreter.toString(), "-c", NEEDED_MODULES);
-        return ExternalProgram.run(probe, PYTHON_TIMEOUT, temp).exitCode() == 0;
     }
 }

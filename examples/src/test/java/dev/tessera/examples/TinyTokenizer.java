@@ -1,9 +1,6 @@
 package dev.tessera.examples;
 
-import dev.tessera.train.model.Architecture;
-import dev.tessera.train.quantize.GmVqConfig;
-import dev.tessera.train.train.TrainConfig;
-import dev.tessera.train.train.TrainOptions;
+import dev.tessera.train.api.TokenizerTraining;
 
 import java.nio.file.Path;
 
@@ -17,20 +14,22 @@ public final class TinyTokenizer {
 
     private TinyTokenizer() {}
 
-    /** Training options for square images of side {@code imageSize}, written to {@code out}. */
-    public static TrainOptions options(Path out, int imageSize) {
-        int codeDim = 4;
-        return new TrainOptions(
-                "synthetic",
-                256,
-                64,
-                new Architecture(1, imageSize, imageSize, 8, 4, codeDim, 1),
-                GmVqConfig.defaults(CODEBOOK_SIZE, codeDim),
-                new TrainConfig(6, 16, 2e-3, 3, 2, 2),
-                "cpu",
-                out,
-                "tiny",
-                "1",
-                false);
+    /** The training run for square images of side {@code imageSize}, written to {@code out}. */
+    public static TokenizerTraining training(Path out, int imageSize) {
+        return TokenizerTraining.demo(out)
+                .syntheticImages(256, 64)
+                .imageSize(imageSize)
+                .network(8, 4, 1)
+                .gmVq(CODEBOOK_SIZE, 4)
+                .steps(6)
+                .batchSize(16)
+                .learningRate(2e-3)
+                .seed(3)
+                .initBatches(2)
+                .logEvery(2)
+                .device("cpu")
+                .name("tiny", "1")
+                .overwrite(false)
+                .build();
     }
 }

@@ -1,5 +1,7 @@
 package dev.tessera.examples.generate;
 
+import dev.tessera.train.api.Devices;
+
 import java.io.PrintStream;
 import java.util.List;
 
@@ -13,6 +15,7 @@ public final class Generate {
     private Generate() {}
 
     public static void main(String[] args) {
+        Devices.applyRecordedGpuSettings(System.err::println);
         boolean verbose = List.of(args).contains("--verbose");
         try {
             GenerateOptions options = GenerateOptions.parse(args);

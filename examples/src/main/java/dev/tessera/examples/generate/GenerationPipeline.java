@@ -4,13 +4,11 @@ import ai.djl.Device;
 
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.train.analysis.FrechetReference;
-import dev.tessera.train.analysis.PositionPrior;
-import dev.tessera.train.data.DataOptions;
-import dev.tessera.train.data.DataSplits;
-import dev.tessera.train.data.Datasets;
-import dev.tessera.train.train.DeviceSelection;
-import dev.tessera.train.train.Seeds;
+import dev.tessera.train.api.Devices;
+import dev.tessera.train.api.FrechetDistances;
+import dev.tessera.train.api.ImageDataSet;
+import dev.tessera.train.api.IndependentPositionPrior;
+import dev.tessera.train.api.Seeds;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,17 +43,18 @@ public final class GenerationPipeline {
 
     public GenerationResult run() throws IOException {
         phaseStart = System.nanoTime();
-        Device device = DeviceSelection.select(options.device(), log);
+        Device device = Devices.select(options.device(), log);
         try (TokenCodec codec = openCodec()) {
             log.accept("tokenizer: " + codec.describe());
-            DataSplits splits = Datasets.open(options.data(), dataOptions(codec));
+            ImageDataSet splits = dataRequest(codec).open();
             log.accept("data: " + splits.description());
             TokenGrids train = TokenGrids.encode(splits.train(), codec, options.trainLimit(), log);
             TokenGrids test = TokenGrids.encode(splits.test(), codec, options.testLimit(), log);
             phase("tokenize");
             GridShape shape = shape(codec, train);
-            PositionPrior independent =
-                    new PositionPrior(shape.codebookSize(), shape.height(), shape.width())
+            IndependentPositionPrior independent =
+                    new IndependentPositionPrior(
+                                    shape.codebookSize(), shape.height(), shape.width())
                             .add(train.tokens());
             try (TransformerPrior prior = obtainPrior(shape, device)) {
                 PriorTrainer.Run training =
@@ -73,10 +72,10 @@ public final class GenerationPipeline {
                 : InProcessCodec.open(options.model());
     }
 
-    private DataOptions dataOptions(TokenCodec codec) {
-        return DataOptions.defaults(options.prior().seed())
-                .withImageSize(codec.imageHeight(), codec.imageWidth())
-                .withChannels(codec.channels());
+    private ImageDataSet.Request dataRequest(TokenCodec codec) {
+        return ImageDataSet.at(options.data())
+                .seed(options.prior().seed())
+                .shape(codec.channels(), codec.imageHeight(), codec.imageWidth());
     }
 
     private GridShape shape(TokenCodec codec, TokenGrids train) {
@@ -141,7 +140,10 @@ public final class GenerationPipeline {
     }
 
     private GenerationResult.Likelihoods likelihoods(
-            TransformerPrior prior, PositionPrior independent, TokenGrids train, TokenGrids test) {
+            TransformerPrior prior,
+            IndependentPositionPrior independent,
+            TokenGrids train,
+            TokenGrids test) {
         int k = prior.shape().codebookSize();
         GenerationResult.Likelihoods nll =
                 new GenerationResult.Likelihoods(
@@ -157,9 +159,9 @@ public final class GenerationPipeline {
 
     private GenerationResult sampleAndCompare(
             TransformerPrior prior,
-            PositionPrior independentPrior,
+            IndependentPositionPrior independentPrior,
             TokenCodec codec,
-            DataSplits splits,
+            ImageDataSet splits,
             TokenGrids train,
             TokenGrids test,
             PriorTrainer.Run training,
@@ -177,14 +179,14 @@ public final class GenerationPipeline {
         ImageBatch independentImages = codec.decode(independent);
         ImageBatch reconstructions = codec.decode(test.tokens());
         phase("decode");
-        FrechetReference reference =
-                FrechetReference.fit(
-                        splits.test(), test.count(), FrechetReference.COMPONENTS, FRECHET_BATCH);
+        FrechetDistances reference =
+                FrechetDistances.from(
+                        splits.test(), test.count(), FrechetDistances.COMPONENTS, FRECHET_BATCH);
         GenerationResult.Distances frechet =
                 new GenerationResult.Distances(
-                        reference.sample().add(transformerImages).distance(),
-                        reference.sample().add(independentImages).distance(),
-                        reference.sample().add(reconstructions).distance(),
+                        reference.to(transformerImages),
+                        reference.to(independentImages),
+                        reference.to(reconstructions),
                         n);
         phase("frechet");
         new SampleSheets(options.out()).write(prior, options.sampling(), independentImages, codec);

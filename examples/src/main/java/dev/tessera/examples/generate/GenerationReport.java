@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code generation.json}: the numbers of a run, under the names DESIGN.md section 5 uses. */
+/** {@code generation.json}: the numbers of a run, under the names docs/metrics.md uses. */
 final class GenerationReport {
 
     static final String FILE = "generation.json";

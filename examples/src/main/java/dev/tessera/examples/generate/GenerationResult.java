@@ -59,7 +59,7 @@ public record GenerationResult(
             double train, double test, double testUnconditional, double independentTest) {}
 
     /**
-     * Fréchet distances from the test images (DESIGN.md section 5), same number of samples for both
+     * Fréchet distances from the test images (docs/metrics.md), same number of samples for both
      * priors.
      *
      * @param transformer to decodes of the transformer's samples

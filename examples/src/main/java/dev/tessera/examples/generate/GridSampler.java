@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.train.train.Seeds;
+import dev.tessera.train.api.Seeds;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

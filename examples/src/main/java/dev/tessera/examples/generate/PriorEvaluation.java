@@ -3,7 +3,7 @@ package dev.tessera.examples.generate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
-import dev.tessera.train.analysis.PositionPrior;
+import dev.tessera.train.api.IndependentPositionPrior;
 
 /** Held-out likelihood of token grids under a prior, in nats per token. */
 public final class PriorEvaluation {
@@ -43,7 +43,8 @@ public final class PriorEvaluation {
      * position is (count + 1) / (grids + K): add-one smoothing, since a code never seen at a
      * position would otherwise have probability 0.
      */
-    public static double nllPerToken(PositionPrior prior, TokenGrids data, int codebookSize) {
+    public static double nllPerToken(
+            IndependentPositionPrior prior, TokenGrids data, int codebookSize) {
         int positions = data.tokens().gridSize();
         double[][] logP = new double[positions][];
         for (int p = 0; p < positions; p++) {

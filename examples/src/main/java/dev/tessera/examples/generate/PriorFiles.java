@@ -6,22 +6,28 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 
-import dev.tessera.train.train.TensorFile;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
- * A trained prior on disk: {@code prior.json} (grid shape and settings) and {@code parameters.bin}
- * (the weights, exact), so that sampling can run again without training.
+ * A trained prior on disk: {@code prior.json} (grid shape and settings) and {@code
+ * parameters.safetensors} (the weights, exact, readable from Python), so that sampling can run
+ * again without training. A prior saved before safetensors, with its weights in {@code
+ * parameters.bin} (TSK1), still loads.
  */
 public final class PriorFiles {
 
     static final String META = "prior.json";
-    static final String PARAMETERS = "parameters.bin";
+    static final String PARAMETERS = "parameters.safetensors";
+    static final String TSK1_PARAMETERS = "parameters.bin";
+
+    /** The safetensors metadata: who wrote the weights and what they are. */
+    private static final Map<String, String> METADATA =
+            Map.of("producer", "tessera", "model", "transformer-prior");
 
     private PriorFiles() {}
 
@@ -38,7 +44,7 @@ public final class PriorFiles {
                 dir.resolve(META),
                 gson().toJson(new Meta(prior.shape(), prior.config())),
                 StandardCharsets.UTF_8);
-        TensorFile.write(dir.resolve(PARAMETERS), prior.parameters().snapshot());
+        prior.parameters().save(dir.resolve(PARAMETERS), METADATA);
     }
 
     /** The prior saved in {@code dir}, on {@code device}. */
@@ -56,7 +62,10 @@ public final class PriorFiles {
         if (meta == null || meta.shape() == null || meta.config() == null) {
             throw new IllegalArgumentException(dir.resolve(META) + " lacks shape or config");
         }
-        return TransformerPrior.restore(
-                meta.shape(), meta.config(), TensorFile.read(dir.resolve(PARAMETERS)), device);
+        Path weights = dir.resolve(PARAMETERS);
+        if (!Files.exists(weights) && Files.exists(dir.resolve(TSK1_PARAMETERS))) {
+            weights = dir.resolve(TSK1_PARAMETERS);
+        }
+        return TransformerPrior.restore(meta.shape(), meta.config(), weights, device);
     }
 }

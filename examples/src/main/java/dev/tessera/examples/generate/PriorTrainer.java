@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 
-import dev.tessera.train.train.Adam;
-import dev.tessera.train.train.Seeds;
+import dev.tessera.train.api.AdamOptimizer;
+import dev.tessera.train.api.Seeds;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,7 +64,7 @@ public final class PriorTrainer {
     public Run train(TransformerPrior prior, TokenGrids data) {
         PriorConfig config = prior.config();
         int logEvery = Math.max(1, config.steps() / 40);
-        Adam adam = new Adam(config.learningRate());
+        AdamOptimizer adam = new AdamOptimizer(config.learningRate());
         List<LossPoint> curve = new ArrayList<>();
         double windowLoss = 0;
         int windowSteps = 0;
@@ -89,7 +89,7 @@ public final class PriorTrainer {
     }
 
     private static double step(
-            TransformerPrior prior, Adam adam, SequenceBatch batch, double learningRate) {
+            TransformerPrior prior, AdamOptimizer adam, SequenceBatch batch, double learningRate) {
         try (NDManager session = prior.session()) {
             adam.state().forEach(a -> a.tempAttach(session));
             float loss;

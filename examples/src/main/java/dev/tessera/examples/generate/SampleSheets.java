@@ -2,8 +2,8 @@ package dev.tessera.examples.generate;
 
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.train.report.ImageGrid;
-import dev.tessera.train.train.Seeds;
+import dev.tessera.train.api.ImageSheet;
+import dev.tessera.train.api.Seeds;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,14 +50,14 @@ final class SampleSheets {
                         sampling.topK(),
                         Seeds.mix(sampling.seed(), SHEET_STREAM, 0));
         TokenBatch grids = new GridSampler(prior, sheet).sample(labels);
-        ImageGrid grid = new ImageGrid(SCALE);
-        grid.write(out.resolve(SAMPLES), rowsOf(codec.decode(grids)), COLUMNS);
-        grid.write(
+        ImageSheet.write(out.resolve(SAMPLES), rowsOf(codec.decode(grids)), COLUMNS, SCALE);
+        ImageSheet.write(
                 out.resolve(INDEPENDENT),
                 rowsOf(
                         independent.slice(
                                 0, Math.min(independent.count(), UNCONDITIONAL_ROWS * COLUMNS))),
-                COLUMNS);
+                COLUMNS,
+                SCALE);
     }
 
     /** Consecutive runs of {@link #COLUMNS} images; a last, incomplete one is left out. */

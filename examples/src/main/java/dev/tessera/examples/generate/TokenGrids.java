@@ -1,7 +1,7 @@
 package dev.tessera.examples.generate;
 
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.train.data.ImageSource;
+import dev.tessera.train.api.Images;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -29,7 +29,7 @@ public record TokenGrids(TokenBatch tokens, int[] labels) {
      * {@code codec}; labels are kept when every image has one.
      */
     public static TokenGrids encode(
-            ImageSource images, TokenCodec codec, int limit, Consumer<String> log) {
+            Images images, TokenCodec codec, int limit, Consumer<String> log) {
         int count = limit > 0 ? Math.min(limit, images.count()) : images.count();
         if (count == 0) {
             throw new IllegalArgumentException("the data split holds no images");

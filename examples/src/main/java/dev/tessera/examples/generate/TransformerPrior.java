@@ -9,13 +9,13 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 
-import dev.tessera.train.model.FloatTensor;
-import dev.tessera.train.model.ParameterSet;
-import dev.tessera.train.model.Scalars;
+import dev.tessera.train.api.Parameters;
+import dev.tessera.train.api.Scalars;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -39,9 +39,9 @@ public final class TransformerPrior implements AutoCloseable {
 
     private final GridShape shape;
     private final PriorConfig config;
-    private final ParameterSet params;
+    private final Parameters params;
 
-    private TransformerPrior(GridShape shape, PriorConfig config, ParameterSet params) {
+    private TransformerPrior(GridShape shape, PriorConfig config, Parameters params) {
         this.shape = shape;
         this.config = config;
         this.params = params;
@@ -51,7 +51,7 @@ public final class TransformerPrior implements AutoCloseable {
     public static TransformerPrior create(GridShape shape, PriorConfig config, Device device) {
         NDManager manager = NDManager.newBaseManager(device);
         try {
-            ParameterSet params = new ParameterSet(manager);
+            Parameters params = new Parameters(manager);
             initParameters(params, shape, config);
             return new TransformerPrior(shape, config, params);
         } catch (RuntimeException e) {
@@ -60,17 +60,16 @@ public final class TransformerPrior implements AutoCloseable {
         }
     }
 
-    /** A prior with saved parameters, on {@code device}. */
+    /** A prior with the parameters saved in {@code weights}, on {@code device}. */
     public static TransformerPrior restore(
-            GridShape shape, PriorConfig config, Map<String, FloatTensor> saved, Device device) {
+            GridShape shape, PriorConfig config, Path weights, Device device) throws IOException {
         NDManager manager = NDManager.newBaseManager(device);
         try {
-            ParameterSet params = new ParameterSet(manager);
-            params.load(saved, Set.of());
-            TransformerPrior prior = new TransformerPrior(shape, config, params);
+            TransformerPrior prior =
+                    new TransformerPrior(shape, config, Parameters.load(weights, manager));
             prior.checkParameters();
             return prior;
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
         }
@@ -84,7 +83,7 @@ public final class TransformerPrior implements AutoCloseable {
         return config;
     }
 
-    public ParameterSet parameters() {
+    public Parameters parameters() {
         return params;
     }
 
@@ -227,13 +226,13 @@ public final class TransformerPrior implements AutoCloseable {
                 .singletonOrThrow();
     }
 
-    private static void initParameters(ParameterSet params, GridShape shape, PriorConfig config) {
+    private static void initParameters(Parameters params, GridShape shape, PriorConfig config) {
         SplittableRandom random = new SplittableRandom(config.seed());
         int d = config.width();
         double residualStd = INIT_STD / Math.sqrt(2.0 * config.layers());
-        params.put("embed.tokens", normal(random, INIT_STD, shape.codebookSize(), d));
-        params.put("embed.start", normal(random, INIT_STD, shape.startTokens(), d));
-        params.put("embed.positions", normal(random, INIT_STD, shape.positions(), d));
+        putNormal(params, random, "embed.tokens", INIT_STD, shape.codebookSize(), d);
+        putNormal(params, random, "embed.start", INIT_STD, shape.startTokens(), d);
+        putNormal(params, random, "embed.positions", INIT_STD, shape.positions(), d);
         for (int layer = 0; layer < config.layers(); layer++) {
             String block = "block" + layer;
             putLayerNorm(params, block + ".ln1", d);
@@ -248,35 +247,42 @@ public final class TransformerPrior implements AutoCloseable {
     }
 
     private static void putLinear(
-            ParameterSet params,
+            Parameters params,
             SplittableRandom random,
             String name,
             int in,
             int out,
             double std) {
-        params.put(name + ".weight", normal(random, std, in, out));
-        params.put(name + ".bias", new FloatTensor(new long[] {out}, new float[out]));
+        putNormal(params, random, name + ".weight", std, in, out);
+        params.put(name + ".bias", new float[out], out);
     }
 
-    private static void putLayerNorm(ParameterSet params, String name, int width) {
+    private static void putLayerNorm(Parameters params, String name, int width) {
         float[] ones = new float[width];
         Arrays.fill(ones, 1f);
-        params.put(name + ".gamma", new FloatTensor(new long[] {width}, ones));
-        params.put(name + ".beta", new FloatTensor(new long[] {width}, new float[width]));
+        params.put(name + ".gamma", ones, width);
+        params.put(name + ".beta", new float[width], width);
     }
 
-    private static FloatTensor normal(SplittableRandom random, double std, int rows, int cols) {
+    /** A {@code rows × cols} matrix of N(0, std²) values. */
+    private static void putNormal(
+            Parameters params,
+            SplittableRandom random,
+            String name,
+            double std,
+            int rows,
+            int cols) {
         float[] values = new float[rows * cols];
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (random.nextGaussian() * std);
         }
-        return new FloatTensor(new long[] {rows, cols}, values);
+        params.put(name, values, rows, cols);
     }
 
     /** Checks that restored parameters have the shapes this prior's shape and config imply. */
     private void checkParameters() {
         try (NDManager scratch = NDManager.newBaseManager(Device.cpu())) {
-            ParameterSet expected = new ParameterSet(scratch);
+            Parameters expected = new Parameters(scratch);
             initParameters(expected, shape, config);
             for (Map.Entry<String, NDArray> e : expected.arrays().entrySet()) {
                 Shape want = e.getValue().getShape();

@@ -1,11 +1,9 @@
 package dev.tessera.examples.spark;
 
 import dev.tessera.runtime.onnx.Tokenizer;
-import dev.tessera.train.data.DataException;
-import dev.tessera.train.data.DataOptions;
-import dev.tessera.train.data.DataSplits;
-import dev.tessera.train.data.Datasets;
-import dev.tessera.train.data.ImageSource;
+import dev.tessera.train.api.ImageDataException;
+import dev.tessera.train.api.ImageDataSet;
+import dev.tessera.train.api.Images;
 
 import java.io.IOException;
 import java.util.Map;
@@ -22,9 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ExecutorDataSets {
 
-    private record Key(String data, String split, DataOptions options) {}
+    private record Key(ImageDataSet.Request request, String split) {}
 
-    private static final Map<Key, ImageSource> OPEN = new ConcurrentHashMap<>();
+    private static final Map<Key, Images> OPEN = new ConcurrentHashMap<>();
 
     private ExecutorDataSets() {}
 
@@ -33,25 +31,28 @@ final class ExecutorDataSets {
      * tokenizer} encodes; a data set without a split of its own is split by hold-out with {@code
      * seed}, as {@code tessera train} and {@code tessera eval} split it.
      *
-     * @throws DataException if the data set cannot be read; the message names the path
+     * @throws ImageDataException if the data set cannot be read; the message names the path
      */
-    static ImageSource get(String data, String split, long seed, Tokenizer tokenizer) {
-        DataOptions options =
-                DataOptions.defaults(seed)
-                        .withImageSize(tokenizer.imageHeight(), tokenizer.imageWidth())
-                        .withChannels(tokenizer.channels())
+    static Images get(String data, String split, long seed, Tokenizer tokenizer) {
+        ImageDataSet.Request request =
+                ImageDataSet.at(data)
+                        .seed(seed)
+                        .shape(
+                                tokenizer.channels(),
+                                tokenizer.imageHeight(),
+                                tokenizer.imageWidth())
                         // Stream every image folder: a task decodes only the files it tokenizes.
-                        .withInMemoryLimitBytes(0);
-        return OPEN.computeIfAbsent(new Key(data, split, options), ExecutorDataSets::open);
+                        .streamingFolders();
+        return OPEN.computeIfAbsent(new Key(request, split), ExecutorDataSets::open);
     }
 
-    private static ImageSource open(Key key) {
-        DataSplits splits;
+    private static Images open(Key key) {
+        ImageDataSet splits;
         try {
-            splits = Datasets.open(key.data(), key.options());
+            splits = key.request().open();
         } catch (IOException e) {
-            throw new DataException(
-                    "cannot read data set " + key.data() + ": " + e.getMessage(), e);
+            throw new ImageDataException(
+                    "cannot read data set " + key.request().location() + ": " + e.getMessage(), e);
         }
         return key.split().equals("test") ? splits.test() : splits.train();
     }

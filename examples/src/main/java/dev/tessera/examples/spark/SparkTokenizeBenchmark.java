@@ -1,8 +1,8 @@
 package dev.tessera.examples.spark;
 
 import dev.tessera.runtime.onnx.Tokenizer;
+import dev.tessera.train.api.Images;
 import dev.tessera.train.cli.Flags;
-import dev.tessera.train.data.ImageSource;
 
 import org.apache.spark.sql.SparkSession;
 
@@ -70,7 +70,7 @@ public final class SparkTokenizeBenchmark {
                     options.master(),
                     (System.nanoTime() - start) / 1e9,
                     Runtime.getRuntime().availableProcessors());
-            ImageSource images =
+            Images images =
                     ExecutorDataSets.get(options.data(), options.split(), options.seed(), library);
             int count = Math.min(images.count(), options.limit());
             System.out.printf("%s; tokenizing %d of them%n", images.describe(), count);
@@ -128,7 +128,7 @@ public final class SparkTokenizeBenchmark {
      */
     private static double parallelPass(
             Tokenizer tokenizer,
-            ImageSource images,
+            Images images,
             int count,
             int callers,
             SparkTokenizeOptions options) {
@@ -165,7 +165,7 @@ public final class SparkTokenizeBenchmark {
 
     /** Reads and encodes the first {@code count} images in batches; returns images per second. */
     private static double libraryPass(
-            Tokenizer tokenizer, ImageSource images, int count, SparkTokenizeOptions options) {
+            Tokenizer tokenizer, Images images, int count, SparkTokenizeOptions options) {
         long start = System.nanoTime();
         for (int from = 0; from < count; from += options.batchSize()) {
             tokenizer.encode(images.read(from, Math.min(count, from + options.batchSize())));

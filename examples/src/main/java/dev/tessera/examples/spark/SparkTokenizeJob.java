@@ -3,7 +3,7 @@ package dev.tessera.examples.spark;
 import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.artifact.TokenizerLoadException;
-import dev.tessera.train.data.DataException;
+import dev.tessera.train.api.ImageDataException;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
@@ -246,7 +246,7 @@ public final class SparkTokenizeJob {
      */
     static String userMessage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof DataException
+            if (t instanceof ImageDataException
                     || t instanceof TokenizerLoadException
                     || t instanceof InvalidInputException
                     || t instanceof IllegalArgumentException

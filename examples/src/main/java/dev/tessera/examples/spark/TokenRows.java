@@ -3,7 +3,7 @@ package dev.tessera.examples.spark;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.onnx.Tokenizer;
-import dev.tessera.train.data.ImageSource;
+import dev.tessera.train.api.Images;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -21,13 +21,13 @@ import java.util.Queue;
 final class TokenRows implements Iterator<Row> {
 
     private final Tokenizer tokenizer;
-    private final ImageSource images;
+    private final Images images;
     private final int end;
     private final int batchSize;
     private final Queue<Row> ready = new ArrayDeque<>();
     private int next;
 
-    TokenRows(Tokenizer tokenizer, ImageSource images, IndexRange range, int batchSize) {
+    TokenRows(Tokenizer tokenizer, Images images, IndexRange range, int batchSize) {
         this.tokenizer = tokenizer;
         this.images = images;
         this.end = range.to();

@@ -1,7 +1,7 @@
 package dev.tessera.examples.spark;
 
 import dev.tessera.runtime.onnx.Tokenizer;
-import dev.tessera.train.data.ImageSource;
+import dev.tessera.train.api.Images;
 
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
@@ -36,7 +36,7 @@ record TokenizeTask(
     @Override
     public Iterator<Row> call(Integer slice) {
         Tokenizer tokenizer = ExecutorTokenizers.get(model, threads);
-        ImageSource images = ExecutorDataSets.get(data, split, seed, tokenizer);
+        Images images = ExecutorDataSets.get(data, split, seed, tokenizer);
         IndexRange range = IndexRange.slice(slice, slices, Math.min(images.count(), limit));
         return new TokenRows(tokenizer, images, range, batchSize);
     }

@@ -14,7 +14,6 @@ import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
 import dev.tessera.runtime.server.TokenizerServer;
-import dev.tessera.train.train.TrainingJob;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +40,7 @@ class GenerationPipelineTest {
     void trainsSamplesAndDecodesThroughAServerThenAgainInProcessFromTheSavedPrior()
             throws Exception {
         Path tokenizerDir = temp.resolve("tiny");
-        new TrainingJob(TinyTokenizer.options(tokenizerDir, 16), line -> {}).run();
+        TinyTokenizer.training(tokenizerDir, 16).run(line -> {});
         Path out = temp.resolve("out");
         PriorConfig config = new PriorConfig(1, 2, 16, 4, 8, 3e-3, 0, 1);
         SamplingSettings sampling = new SamplingSettings(1.0, 0, 3);

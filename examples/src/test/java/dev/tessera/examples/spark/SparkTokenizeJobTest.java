@@ -11,11 +11,8 @@ import dev.tessera.format.ImageCodec;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.onnx.Tokenizer;
-import dev.tessera.train.data.DataOptions;
-import dev.tessera.train.data.Datasets;
-import dev.tessera.train.data.ImageSource;
-import dev.tessera.train.data.SyntheticShapes;
-import dev.tessera.train.train.TrainingJob;
+import dev.tessera.train.api.ImageDataSet;
+import dev.tessera.train.api.Images;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -49,7 +46,7 @@ class SparkTokenizeJobTest {
     @BeforeAll
     static void trainTokenizerAndStartSpark() throws IOException {
         model = temp.resolve("tiny");
-        new TrainingJob(TinyTokenizer.options(model, 32), line -> {}).run();
+        TinyTokenizer.training(model, 32).run(line -> {});
         spark =
                 SparkSession.builder()
                         .master("local[2]")
@@ -68,12 +65,12 @@ class SparkTokenizeJobTest {
     @Test
     void everyRowOfAnIdxSplitHoldsTheLibrarysTokensAndLabel() throws IOException {
         Path data = Files.createDirectory(temp.resolve("idx"));
-        ImageBatch train = new SyntheticShapes().generate(100, 11);
+        ImageBatch train = ImageDataSet.syntheticShapes(100, 11);
         int[] labels = new int[train.count()];
         Arrays.setAll(labels, i -> (i * 7) % 10);
         writeIdx(data.resolve("train-images-idx3-ubyte"), train);
         writeIdxLabels(data.resolve("train-labels-idx1-ubyte"), labels);
-        writeIdx(data.resolve("t10k-images-idx3-ubyte"), new SyntheticShapes().generate(20, 12));
+        writeIdx(data.resolve("t10k-images-idx3-ubyte"), ImageDataSet.syntheticShapes(20, 12));
 
         // Three tasks of about 33 images in batches of 16: full and partial batches.
         SparkTokenizeJob.Result result =
@@ -95,8 +92,8 @@ class SparkTokenizeJobTest {
     @Test
     void testSplitWithLimitTakesTheFirstImagesOfT10kWithoutLabels() throws IOException {
         Path data = Files.createDirectory(temp.resolve("idx-test"));
-        writeIdx(data.resolve("train-images-idx3-ubyte"), new SyntheticShapes().generate(30, 21));
-        ImageBatch test = new SyntheticShapes().generate(20, 22);
+        writeIdx(data.resolve("train-images-idx3-ubyte"), ImageDataSet.syntheticShapes(30, 21));
+        ImageBatch test = ImageDataSet.syntheticShapes(20, 22);
         writeIdx(data.resolve("t10k-images-idx3-ubyte"), test);
 
         SparkTokenizeJob.Result result =
@@ -115,7 +112,7 @@ class SparkTokenizeJobTest {
     @Test
     void imageFolderSplitByHoldOutMatchesTheTrainersReadingOfIt() throws IOException {
         Path data = Files.createDirectory(temp.resolve("pngs"));
-        ImageBatch images = new SyntheticShapes().generate(12, 31);
+        ImageBatch images = ImageDataSet.syntheticShapes(12, 31);
         for (int i = 0; i < images.count(); i++) {
             writePng(data.resolve(String.format("img-%02d.png", i)), images.image(i));
         }
@@ -124,11 +121,7 @@ class SparkTokenizeJobTest {
                 new SparkTokenizeJob(spark).run(options(data, "train", 2, Integer.MAX_VALUE));
 
         // The trainer's reading of the same folder: 10% held out with seed 7, 11 images left.
-        ImageSource train =
-                Datasets.open(
-                                data.toString(),
-                                DataOptions.defaults(7).withImageSize(32, 32).withChannels(1))
-                        .train();
+        Images train = ImageDataSet.at(data.toString()).seed(7).shape(1, 32, 32).open().train();
         List<Row> rows = readBack(result);
         assertEquals(train.count(), rows.size());
         TokenBatch expected = libraryEncode(train.read(0, train.count()));

@@ -66,22 +66,83 @@ public final class ImageCodec {
      */
     public static ImageBatch readForModel(
             List<byte[]> files, int channels, int height, int width) throws ImageFileException {
-        if (channels != 1 && channels != 3) {
-            throw new IllegalArgumentException(
-                    "image files give 1 (grayscale) or 3 (RGB) channels, not " + channels);
-        }
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException(
                     "image size must be positive, got " + width + "x" + height);
         }
-        int size = channels * height * width;
-        byte[] pixels = new byte[files.size() * size];
-        for (int i = 0; i < files.size(); i++) {
-            BufferedImage image = decode(files.get(i), i, width, height);
-            ImageBatch natural = toBatch(image);
-            copyChannels(natural, channels, pixels, i * size);
+        return readForModel(files, channels, ImageSizeRule.exactly(height, width), Long.MAX_VALUE);
+    }
+
+    /**
+     * Decodes PNG or JPEG files, in order, into one batch of {@code channels} channels: every file
+     * of a size {@code sizes} takes, and all of the first file's size.
+     *
+     * @param maxPixels most pixels (per channel) the whole batch may hold
+     * @throws IllegalArgumentException if {@code channels} is neither 1 nor 3 (the only channel
+     *     counts an image file gives)
+     * @throws ImageFileException for the first file that is not a PNG or JPEG image of such a
+     *     size, or that takes the batch over {@code maxPixels} ({@link ImageFileException#index()}
+     *     says which); sizes are read from the header first, so an oversized image is refused
+     *     unread
+     */
+    public static ImageBatch readForModel(
+            List<byte[]> files, int channels, ImageSizeRule sizes, long maxPixels)
+            throws ImageFileException {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException(
+                    "image files give 1 (grayscale) or 3 (RGB) channels, not " + channels);
         }
-        return new ImageBatch(files.size(), channels, height, width, pixels);
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("expected at least one image file");
+        }
+        int[] first = new int[2];
+        byte[] pixels = null;
+        for (int i = 0; i < files.size(); i++) {
+            int index = i;
+            BufferedImage image =
+                    decode(
+                            files.get(i),
+                            i,
+                            (w, h) -> checkSize(index, w, h, sizes, first, maxPixels));
+            if (i == 0) {
+                first[0] = image.getWidth();
+                first[1] = image.getHeight();
+                pixels = new byte[Math.multiplyExact(files.size(), channels * first[0] * first[1])];
+            }
+            copyChannels(toBatch(image), channels, pixels, i * channels * first[0] * first[1]);
+        }
+        return new ImageBatch(files.size(), channels, first[1], first[0], pixels);
+    }
+
+    /**
+     * Refuses file {@code index} of {@code w × h} unless the rule takes it, it has the size of the
+     * batch's first file, and the batch stays within {@code maxPixels}.
+     */
+    private static void checkSize(
+            int index, int w, int h, ImageSizeRule sizes, int[] first, long maxPixels)
+            throws ImageFileException {
+        if (!sizes.accepts(h, w)) {
+            throw ImageFileException.wrongSize(index, sizes.expected(), w, h);
+        }
+        if (index > 0 && (w != first[0] || h != first[1])) {
+            throw ImageFileException.wrongSize(
+                    index,
+                    first[0]
+                            + "x"
+                            + first[1]
+                            + " pixels (width x height), the size of the batch's first image",
+                    w,
+                    h);
+        }
+        if ((index + 1L) * w * h > maxPixels) {
+            throw ImageFileException.tooLarge(index, w, h, index + 1, maxPixels);
+        }
+    }
+
+    /** Checks an image's size from its header, before its pixels are decoded. */
+    @FunctionalInterface
+    private interface SizeCheck {
+        void check(int width, int height) throws ImageFileException;
     }
 
     /**
@@ -105,7 +166,7 @@ public final class ImageCodec {
     }
 
     /** Reads the header for the size, then the pixels, of one PNG or JPEG file. */
-    private static BufferedImage decode(byte[] bytes, int index, int width, int height)
+    private static BufferedImage decode(byte[] bytes, int index, SizeCheck sizeCheck)
             throws ImageFileException {
         try (ImageInputStream in =
                 new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -120,11 +181,7 @@ public final class ImageCodec {
                     throw ImageFileException.unsupportedFormat(index, format, MODEL_FORMAT_NAMES);
                 }
                 reader.setInput(in, true, true);
-                int w = reader.getWidth(0);
-                int h = reader.getHeight(0);
-                if (w != width || h != height) {
-                    throw ImageFileException.wrongSize(index, width, height, w, h);
-                }
+                sizeCheck.check(reader.getWidth(0), reader.getHeight(0));
                 return reader.read(0);
             } finally {
                 reader.dispose();

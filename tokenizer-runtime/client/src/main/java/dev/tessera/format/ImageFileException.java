@@ -16,8 +16,13 @@ public final class ImageFileException extends Exception {
         NOT_AN_IMAGE,
         /** An image, but not of a format the caller accepts ({@link #format()} says which). */
         UNSUPPORTED_FORMAT,
-        /** An image of another size than the model's ({@link #width()}, {@link #height()}). */
+        /** An image of a size the model does not take ({@link #width()}, {@link #height()}). */
         WRONG_SIZE,
+        /**
+         * An image of a size the model takes that would make the batch hold more pixels than the
+         * caller allows ({@link #width()}, {@link #height()}).
+         */
+        TOO_LARGE,
         /** An image whose header or pixels fail to decode ({@link #getCause()} says why). */
         UNREADABLE
     }
@@ -61,17 +66,30 @@ public final class ImageFileException extends Exception {
                 null);
     }
 
-    static ImageFileException wrongSize(
-            int index, int expectedWidth, int expectedHeight, int w, int h) {
+    /**
+     * @param expected what the size should be, e.g. {@code 8x8 pixels (width x height)}
+     */
+    static ImageFileException wrongSize(int index, String expected, int w, int h) {
+        return new ImageFileException(
+                String.format(Locale.ROOT, "expected %s, got %dx%d", expected, w, h),
+                Reason.WRONG_SIZE,
+                index,
+                null,
+                w,
+                h,
+                null);
+    }
+
+    static ImageFileException tooLarge(int index, int w, int h, int images, long maxPixels) {
         return new ImageFileException(
                 String.format(
                         Locale.ROOT,
-                        "expected %dx%d pixels (width x height), got %dx%d",
-                        expectedWidth,
-                        expectedHeight,
+                        "%d images of %dx%d hold more than the %d pixels one request may carry",
+                        images,
                         w,
-                        h),
-                Reason.WRONG_SIZE,
+                        h,
+                        maxPixels),
+                Reason.TOO_LARGE,
                 index,
                 null,
                 w,
@@ -108,12 +126,12 @@ public final class ImageFileException extends Exception {
         return format;
     }
 
-    /** The file's width in pixels; 0 unless {@link #reason()} is WRONG_SIZE. */
+    /** The file's width in pixels; 0 unless {@link #reason()} is WRONG_SIZE or TOO_LARGE. */
     public int width() {
         return width;
     }
 
-    /** The file's height in pixels; 0 unless {@link #reason()} is WRONG_SIZE. */
+    /** The file's height in pixels; 0 unless {@link #reason()} is WRONG_SIZE or TOO_LARGE. */
     public int height() {
         return height;
     }

@@ -56,6 +56,16 @@ public record NpyArray(NpyHeader header, byte[] data) {
         return new NpyArray(header, buf.array());
     }
 
+    /** A little-endian int64 array of {@code shape} holding {@code values} (widened from int). */
+    public static NpyArray int64(int[] values, long... shape) {
+        NpyHeader header = NpyHeader.of("<i8", shape);
+        ByteBuffer buf = ByteBuffer.allocate(values.length * Long.BYTES).order(header.order());
+        for (int v : values) {
+            buf.putLong(v);
+        }
+        return new NpyArray(header, buf.array());
+    }
+
     /**
      * Parses the bytes of a {@code .npy} file.
      *

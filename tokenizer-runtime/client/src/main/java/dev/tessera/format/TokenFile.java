@@ -19,8 +19,9 @@ import java.util.Objects;
  * The format follows the file name:
  *
  * <ul>
- *   <li>{@code .npy}: a NumPy array ({@link NpyArray}), int32 little-endian, shape {@code (N, h,
- *       w)}; only the ids are stored. Read back are also int8/uint8/int16/uint16/int32/uint32/
+ *   <li>{@code .npy}: a NumPy array ({@link NpyArray}), little-endian int64 (what PyTorch indexes
+ *       with; {@link IdType#INT32} on request), shape {@code (N, h, w)}; only the ids are stored.
+ *       Read back are int8/uint8/int16/uint16/int32/uint32/
  *       int64/uint64 arrays (NumPy's default integer is int64) whose values fit an int32, and 2-D
  *       {@code (h, w)} arrays as one grid.
  *   <li>{@code .json}: an object with {@code "shape": [N, h, w]} and the ids flat in row-major
@@ -59,9 +60,17 @@ public record TokenFile(
         return new TokenFile(tokens, null, null, 0, List.of());
     }
 
+    /** The element type of the ids in a {@code .npy} file. */
+    public enum IdType {
+        /** {@code <i4}: half the size; what Tessera wrote before int64 became the default. */
+        INT32,
+        /** {@code <i8}: NumPy's default integer, and what PyTorch's embedding lookups index with. */
+        INT64
+    }
+
     /** The two formats, chosen by the file name's extension. */
     public enum Format {
-        /** NumPy {@code .npy}, int32 [N, h, w]. */
+        /** NumPy {@code .npy}, int64 (or int32) [N, h, w]. */
         NPY,
         /** JSON with shape, ids and origin. */
         JSON;
@@ -140,21 +149,37 @@ public record TokenFile(
     }
 
     /**
-     * Writes this file in the format {@code file}'s name says, atomically: readers see the old file
-     * or the whole new one, never half of it.
+     * Writes this file in the format {@code file}'s name says, a {@code .npy} with int64 ids, as
+     * {@link #write(Path, IdType)}.
      */
     public void write(Path file) throws IOException {
+        write(file, IdType.INT64);
+    }
+
+    /**
+     * Writes this file in the format {@code file}'s name says, atomically: readers see the old file
+     * or the whole new one, never half of it.
+     *
+     * @param ids element type of a {@code .npy} file's ids (JSON has no element type)
+     */
+    public void write(Path file, IdType ids) throws IOException {
         byte[] bytes =
                 switch (Format.of(file)) {
-                    case NPY ->
-                            NpyArray.int32(
-                                            tokens.ids(),
-                                            tokens.count(),
-                                            tokens.height(),
-                                            tokens.width())
-                                    .toBytes();
+                    case NPY -> npy(ids).toBytes();
                     case JSON -> TokenJson.print(this).getBytes(StandardCharsets.UTF_8);
                 };
+        writeAtomically(file, bytes);
+    }
+
+    private NpyArray npy(IdType type) {
+        long[] shape = tokens.shape();
+        return type == IdType.INT32
+                ? NpyArray.int32(tokens.ids(), shape)
+                : NpyArray.int64(tokens.ids(), shape);
+    }
+
+    /** Writes {@code bytes} through a hidden sibling renamed into place. */
+    static void writeAtomically(Path file, byte[] bytes) throws IOException {
         Path absolute = file.toAbsolutePath();
         Path temp = absolute.resolveSibling("." + absolute.getFileName() + ".tmp");
         Files.write(temp, bytes);

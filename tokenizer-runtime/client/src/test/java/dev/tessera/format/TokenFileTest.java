@@ -27,10 +27,36 @@ class TokenFileTest {
             new TokenBatch(2, 2, 3, new int[] {0, 1, 2, 3, 4, 5, 127, 0, 64, 1, 2, 99});
 
     @Test
-    void npyIsInt32LittleEndianWithAnAlignedHeader() throws IOException {
+    void npyIsInt64LittleEndianWithAnAlignedHeader() throws IOException {
         Path file = temp.resolve("t.npy");
         TokenFile.of(TWO_GRIDS).write(file);
         byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int headerLength = npyHeaderLength(bytes, "<i8");
+        assertEquals(10 + headerLength + 12 * 8, bytes.length);
+        assertEquals(127, buf.getLong(10 + headerLength + 6 * 8));
+        assertEquals(99, buf.getLong(bytes.length - 8));
+
+        TokenFile back = TokenFile.read(file);
+        assertEquals(TWO_GRIDS, back.tokens());
+        assertNull(back.model());
+        assertEquals(List.of(), back.images());
+    }
+
+    @Test
+    void npyIsInt32OnRequest() throws IOException {
+        Path file = temp.resolve("t32.npy");
+        TokenFile.of(TWO_GRIDS).write(file, TokenFile.IdType.INT32);
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int headerLength = npyHeaderLength(bytes, "<i4");
+        assertEquals(10 + headerLength + 12 * 4, bytes.length);
+        assertEquals(127, buf.getInt(10 + headerLength + 6 * 4));
+        assertEquals(TWO_GRIDS, TokenFile.read(file).tokens());
+    }
+
+    /** Checks the magic, version and 64-byte aligned header of type {@code descr}; its length. */
+    private static int npyHeaderLength(byte[] bytes, String descr) {
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals((byte) 0x93, bytes[0]);
         assertEquals("NUMPY", new String(bytes, 1, 5, StandardCharsets.US_ASCII));
@@ -39,17 +65,11 @@ class TokenFileTest {
         assertEquals(0, (10 + headerLength) % 64, "data starts on a 64-byte boundary");
         String header = new String(bytes, 10, headerLength, StandardCharsets.US_ASCII);
         assertTrue(
-                header.startsWith("{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2, 3), }"),
+                header.startsWith(
+                        "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (2, 2, 3), }"),
                 header);
         assertTrue(header.endsWith(" \n"), header);
-        assertEquals(10 + headerLength + 12 * 4, bytes.length);
-        assertEquals(127, buf.getInt(10 + headerLength + 6 * 4));
-        assertEquals(99, buf.getInt(bytes.length - 4));
-
-        TokenFile back = TokenFile.read(file);
-        assertEquals(TWO_GRIDS, back.tokens());
-        assertNull(back.model());
-        assertEquals(List.of(), back.images());
+        return headerLength;
     }
 
     @Test

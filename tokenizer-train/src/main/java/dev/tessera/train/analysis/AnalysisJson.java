@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * The JSON form of an analysis: {@code train} and {@code test} objects with the per-split metrics
- * of DESIGN.md section 5, and the cross-split ones at the top level.
+ * of docs/metrics.md, and the cross-split ones at the top level.
  */
 public final class AnalysisJson {
 

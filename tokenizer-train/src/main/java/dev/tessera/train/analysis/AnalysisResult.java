@@ -5,7 +5,7 @@ import dev.tessera.runtime.ImageBatch;
 import java.util.Map;
 
 /**
- * What {@code tessera analyze} measures (DESIGN.md section 5).
+ * What {@code tessera analyze} measures (docs/metrics.md).
  *
  * @param model name, version, quantizer, K, grid and data description, for the JSON header
  * @param train the training split's metrics

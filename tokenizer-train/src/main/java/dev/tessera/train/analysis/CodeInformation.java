@@ -2,7 +2,7 @@ package dev.tessera.train.analysis;
 
 /**
  * What the codes of a split say about the images, position by position of the latent grid
- * (DESIGN.md section 5). For each position it collects the mean posterior q̄_pos and the mean
+ * (docs/metrics.md). For each position it collects the mean posterior q̄_pos and the mean
  * posterior entropy E_x H(q(·|x,pos)); quantizers without a posterior count as a one-hot q on the
  * chosen code.
  */

@@ -6,7 +6,7 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
- * Fréchet distance between two Gaussians (DESIGN.md section 5): ‖m₁ − m₂‖² + Tr(S₁ + S₂ −
+ * Fréchet distance between two Gaussians (docs/metrics.md): ‖m₁ − m₂‖² + Tr(S₁ + S₂ −
  * 2(S₁S₂)^½). It is the squared 2-Wasserstein distance between the two Gaussians.
  */
 public final class FrechetDistance {

@@ -4,13 +4,13 @@ import dev.tessera.runtime.ImageBatch;
 import dev.tessera.train.data.ImageSource;
 
 /**
- * The reference images of a Fréchet comparison (DESIGN.md section 5): their first principal
+ * The reference images of a Fréchet comparison (docs/metrics.md): their first principal
  * components and the Gaussian fit of their coordinates. Other image sets are projected onto the
  * same components and compared with {@link #distance}.
  */
 public final class FrechetReference {
 
-    /** DESIGN.md section 5 compares images in the space of the first 64 principal components. */
+    /** Images are compared in the space of the first 64 principal components (docs/metrics.md). */
     public static final int COMPONENTS = 64;
 
     private final PrincipalSubspace subspace;

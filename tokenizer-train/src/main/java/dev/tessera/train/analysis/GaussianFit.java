@@ -3,7 +3,7 @@ package dev.tessera.train.analysis;
 /**
  * Mean and covariance of a set of vectors, normalised by the number of samples (not n − 1), so that
  * the Fréchet distance of two fits is never larger than the mean squared distance of any pairing of
- * their samples (the coupling bound of DESIGN.md section 5).
+ * their samples (the coupling bound of docs/metrics.md).
  *
  * @param mean the sample mean, length d
  * @param covariance the d×d sample covariance, row-major

@@ -1,7 +1,7 @@
 package dev.tessera.train.analysis;
 
 /**
- * Rate and information of the codes of one split (DESIGN.md section 5).
+ * Rate and information of the codes of one split (docs/metrics.md).
  *
  * @param rateNats mean over positions of log K − E_x H(q(·|x,pos))
  * @param mutualInformationNats Σ over positions of H(q̄_pos) − E_x H(q(·|x,pos))

@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 /**
  * The per-position empirical code distribution of a set of token grids: every position of the grid
  * independently follows the frequencies of the codes seen there. It is the simplest prior over
- * token grids, the one {@code frechet_prior} samples from (DESIGN.md section 5), and the baseline a
+ * token grids, the one {@code frechet_prior} samples from (docs/metrics.md), and the baseline a
  * learned prior has to beat.
  */
 public final class PositionPrior {

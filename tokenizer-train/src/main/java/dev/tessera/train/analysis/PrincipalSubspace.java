@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
 
 /**
  * The span of the first principal components of a set of images, pixels scaled to [0, 1]: the space
- * in which {@code frechet_recon} and {@code frechet_prior} compare images (DESIGN.md section 5).
+ * in which {@code frechet_recon} and {@code frechet_prior} compare images (docs/metrics.md).
  * Projection is onto an orthonormal basis, so it never lengthens a difference of two images.
  */
 public final class PrincipalSubspace {

@@ -6,7 +6,7 @@ import dev.tessera.runtime.TokenBatch;
 import java.util.function.Function;
 
 /**
- * {@code reencode_consistency} (DESIGN.md section 5): the fraction of tokens that encode(decode(t))
+ * {@code reencode_consistency} (docs/metrics.md): the fraction of tokens that encode(decode(t))
  * gives back unchanged. 1.0 means the decoder's images land in the cells of the codes they came
  * from, so the generative map is invertible on the codes.
  */

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every per-split metric of DESIGN.md section 5, gathered in one pass over the split's images
+ * Every per-split metric of docs/metrics.md, gathered in one pass over the split's images
  * through the runtime library: encode, decode, re-encode the reconstructions, and read the GM-VQ
  * posteriors from the exported latents.
  */

@@ -8,7 +8,7 @@ import dev.tessera.train.data.DataSplits;
 import dev.tessera.train.data.ImageSource;
 import dev.tessera.train.eval.ArtifactEvaluation;
 import dev.tessera.train.eval.GmVqPosterior;
-import dev.tessera.train.train.TrainingJob;
+import dev.tessera.train.train.PosteriorVarianceTrace;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 
 /**
  * Measures an exported tokenizer on the train and test splits of a data set: every metric of
- * DESIGN.md section 5, through the runtime library, so the numbers are those of the served model.
+ * docs/metrics.md, through the runtime library, so the numbers are those of the served model.
  */
 public final class TokenizerAnalysis {
 
@@ -137,19 +137,9 @@ public final class TokenizerAnalysis {
 
     /** The learned σ_q² recorded by the trainer, as (step, value) rows. */
     static double[][] trace(TokenizerManifest manifest) {
-        String trace =
+        return PosteriorVarianceTrace.parse(
                 manifest.getTraining()
                         .getConfigMap()
-                        .getOrDefault(TrainingJob.POSTERIOR_VARIANCE_TRACE, "");
-        if (trace.isBlank()) {
-            return new double[0][];
-        }
-        String[] pairs = trace.split(",");
-        double[][] rows = new double[pairs.length][];
-        for (int i = 0; i < pairs.length; i++) {
-            String[] kv = pairs[i].split("=", 2);
-            rows[i] = new double[] {Double.parseDouble(kv[0]), Double.parseDouble(kv[1])};
-        }
-        return rows;
+                        .getOrDefault(PosteriorVarianceTrace.KEY, ""));
     }
 }

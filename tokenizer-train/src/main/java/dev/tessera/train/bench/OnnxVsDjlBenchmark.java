@@ -11,12 +11,13 @@ import dev.tessera.runtime.measure.MeanStd;
 import dev.tessera.runtime.measure.Measurement;
 import dev.tessera.runtime.measure.MeasurementPlan;
 import dev.tessera.train.data.SyntheticShapes;
+import dev.tessera.train.gpu.GpuSettings;
 import dev.tessera.train.model.Architecture;
+import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.quantize.GmVqConfig;
 import dev.tessera.train.quantize.QuantizerConfig;
 import dev.tessera.train.train.DeviceSelection;
 import dev.tessera.train.train.TrainConfig;
-import dev.tessera.train.train.TrainOptions;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -130,6 +131,7 @@ public final class OnnxVsDjlBenchmark {
 
     /** Trains, exports, measures and prints the table; exits with status 1 if tokens differ. */
     public static void main(String[] args) throws Exception {
+        GpuSettings.applyRecorded(System.err::println);
         Settings settings;
         Device device;
         try {

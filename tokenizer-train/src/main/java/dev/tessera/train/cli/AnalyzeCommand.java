@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code tessera analyze}: the theory's measurements of an exported tokenizer (DESIGN.md section 5)
+ * {@code tessera analyze}: the theory's measurements of an exported tokenizer (docs/metrics.md)
  * on both splits of a data set, printed as a table or one JSON object, and added to the directory's
  * report.html.
  */

@@ -8,11 +8,11 @@ import dev.tessera.api.v1.TokenizerManifest;
 import dev.tessera.api.v1.TrainingSummary;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
 import dev.tessera.train.model.Architecture;
+import dev.tessera.train.pipeline.TrainOptions;
+import dev.tessera.train.pipeline.TrainingJob;
 import dev.tessera.train.train.DeviceSelection;
 import dev.tessera.train.train.MatMulRate;
 import dev.tessera.train.train.StepCost;
-import dev.tessera.train.train.TrainOptions;
-import dev.tessera.train.train.TrainingJob;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -112,7 +112,7 @@ final class CompareCommand {
                 Flags.of(run, TrainSettings.VALUED, TrainSettings.SWITCHES, "compare")
                         .over(withoutCompareFlags(base));
         TrainOptions options = TrainSettings.options(flags);
-        if (reuse && Files.exists(dir.resolve(TokenizerDirectory.MANIFEST))) {
+        if (reuse && TokenizerDirectory.hasManifest(dir)) {
             return reused(options, quantizer, seed, dir);
         }
         out.printf("%n== %s, seed %d ==%n", quantizer, seed);

@@ -12,11 +12,11 @@ import dev.tessera.train.analysis.AnalysisOptions;
 import dev.tessera.train.analysis.AnalysisResult;
 import dev.tessera.train.analysis.TokenizerAnalysis;
 import dev.tessera.train.data.Datasets;
+import dev.tessera.train.pipeline.TrainOptions;
+import dev.tessera.train.pipeline.TrainingJob;
 import dev.tessera.train.report.AnalysisSection;
 import dev.tessera.train.report.SweepCharts;
 import dev.tessera.train.report.SweepPoint;
-import dev.tessera.train.train.TrainOptions;
-import dev.tessera.train.train.TrainingJob;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -219,7 +219,7 @@ final class SweepCommand {
 
     /** Whether {@code dir} holds a finished run of exactly this setting and budget. */
     private static boolean finished(Path dir, TrainOptions options, Setting s) {
-        if (!Files.exists(dir.resolve(TokenizerDirectory.MANIFEST))) {
+        if (!TokenizerDirectory.hasManifest(dir)) {
             return false;
         }
         TokenizerManifest m = TokenizerDirectory.readManifest(dir);

@@ -2,10 +2,11 @@ package dev.tessera.train.cli;
 
 import dev.tessera.train.data.DataException;
 import dev.tessera.train.export.ExportCheckException;
+import dev.tessera.train.gpu.GpuSettings;
+import dev.tessera.train.pipeline.TrainOptions;
+import dev.tessera.train.pipeline.TrainingJob;
 import dev.tessera.train.train.Checkpoint;
-import dev.tessera.train.train.TrainOptions;
 import dev.tessera.train.train.TrainingDivergedException;
-import dev.tessera.train.train.TrainingJob;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,6 +40,8 @@ public final class TrainCli {
     }
 
     public static void main(String[] args) {
+        // Before anything starts DJL: the libtorch that tessera gpu-setup recorded, if any.
+        GpuSettings.applyRecorded(System.err::println);
         int status = new TrainCli(System.out, System.err, System.console() != null).run(args);
         System.exit(status);
     }
@@ -60,6 +63,7 @@ public final class TrainCli {
                 case "compare" -> new CompareCommand(out, err, interactive).run(rest);
                 case "analyze" -> new AnalyzeCommand(out, err).run(rest);
                 case "sweep" -> new SweepCommand(out, err, interactive).run(rest);
+                case "gpu-setup" -> new GpuSetupCommand(out, System.getenv()).run(rest);
                 default -> {
                     err.println(
                             "tessera: unknown command '"

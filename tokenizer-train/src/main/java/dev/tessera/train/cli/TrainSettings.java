@@ -8,13 +8,13 @@ import com.google.gson.JsonParser;
 import dev.tessera.train.data.DataOptions;
 import dev.tessera.train.data.ResizeMode;
 import dev.tessera.train.model.Architecture;
+import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.quantize.FsqConfig;
 import dev.tessera.train.quantize.GmVqConfig;
 import dev.tessera.train.quantize.QuantizerConfig;
 import dev.tessera.train.quantize.VqConfig;
 import dev.tessera.train.quantize.VqEmaConfig;
 import dev.tessera.train.train.TrainConfig;
-import dev.tessera.train.train.TrainOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -13,7 +13,7 @@ final class TrainUsage {
                     "",
                     "Trains an image tokenizer, evaluates it on the test split, and exports a"
                             + " tokenizer directory",
-                    "(encoder.onnx, decoder.onnx, codebook.npy, tokenizer.json, report.html) after"
+                    "(encoder.onnx, decoder.onnx, codebook.npy, tessera.json, report.html) after"
                             + " checking that the",
                     "ONNX graphs reproduce the trained model.",
                     "",
@@ -105,5 +105,7 @@ final class TrainUsage {
                             + " [--seeds 1,2,3] [--reuse] [train options]",
                     "      --reuse: keep the runs a previous compare finished in DIR (same"
                             + " quantizer, seed, budget)",
+                    "  tessera gpu-setup --djl-source DIR [--libtorch DIR]   train on this"
+                            + " machine's PyTorch (see: tessera gpu-setup --help)",
                     "");
 }

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Metrics of an exported tokenizer directory on a split (DESIGN.md section 5), computed through the
+ * Metrics of an exported tokenizer directory on a split (docs/metrics.md), computed through the
  * runtime library: exactly the tokens and pixels a served model produces.
  */
 public final class ArtifactEvaluation {

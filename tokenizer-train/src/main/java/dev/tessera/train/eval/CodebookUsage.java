@@ -1,7 +1,7 @@
 package dev.tessera.train.eval;
 
 /**
- * How often each of the K codes is chosen over a set of token grids (DESIGN.md section 5): {@code
+ * How often each of the K codes is chosen over a set of token grids (docs/metrics.md): {@code
  * usage} is the fraction of codes used at least once, {@code perplexity} is exp(H(p̄)) of the hard
  * code frequencies p̄.
  */

@@ -6,8 +6,8 @@ import dev.tessera.runtime.onnx.Tokenizer;
 import java.util.Optional;
 
 /**
- * The GM-VQ posterior q(c|x) = softmax_c(−‖ẑ − μ_c‖² / 2σ_q²) of each latent vector ẑ (DESIGN.md
- * section 3), from an exported tokenizer's codebook and recorded σ_q².
+ * The GM-VQ posterior q(c|x) = softmax_c(−‖ẑ − μ_c‖² / 2σ_q²) of each latent vector ẑ
+ * (docs/gmvq.md), from an exported tokenizer's codebook and recorded σ_q².
  */
 public final class GmVqPosterior {
 

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Reconstruction and code-usage metrics of a trained (not yet exported) tokenizer on one split
- * (DESIGN.md section 5), computed with its DJL forward pass.
+ * (docs/metrics.md), computed with its DJL forward pass.
  */
 public final class ReconstructionEvaluation {
 

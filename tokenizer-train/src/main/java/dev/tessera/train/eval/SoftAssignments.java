@@ -1,8 +1,8 @@
 package dev.tessera.train.eval;
 
 /**
- * Sums of the GM-VQ posteriors q(c|x) over latent positions, for {@code soft_perplexity} (DESIGN.md
- * section 5).
+ * Sums of the GM-VQ posteriors q(c|x) over latent positions, for {@code soft_perplexity}
+ * (docs/metrics.md).
  */
 public final class SoftAssignments {
 

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Accumulates the reconstruction and usage metrics of one split (DESIGN.md section 5) batch by
+ * Accumulates the reconstruction and usage metrics of one split (docs/metrics.md) batch by
  * batch, whatever produced the tokens and reconstructions (the DJL model or the exported graphs).
  */
 public final class SplitMetrics {

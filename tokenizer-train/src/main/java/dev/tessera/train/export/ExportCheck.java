@@ -12,6 +12,11 @@ import dev.tessera.train.train.TrainedTokenizer;
  * model it came from: the ONNX encoder's tokens must equal the DJL argmin tokens on every position,
  * and the ONNX decoder's pixels must lie within one level (1/255) of the DJL decoder's.
  *
+ * <p>The DJL side is always a forward pass of the same weights on the CPU ({@link
+ * TrainedTokenizer#onCpu}), wherever the model was trained: a GPU's convolutions (TF32, cuDNN's
+ * algorithms) differ from ONNX Runtime's on the CPU by more than any tolerance that would still
+ * catch a wrong graph, while the same arithmetic on the CPU agrees with it to rounding.
+ *
  * <p>The one exception is a tie: a position whose vector lies equally far, to float rounding, from
  * two codes (a code reset onto an encoder output can make this happen). Two engines that sum in a
  * different order may then pick different codes, and either is the nearest. A differing token
@@ -42,6 +47,13 @@ public record ExportCheck(
     public static final double TIE_TOLERANCE = 1e-5;
 
     public static ExportCheck run(
+            TrainedTokenizer model, Tokenizer exported, ImageBatch validation) {
+        try (TrainedTokenizer cpu = model.onCpu()) {
+            return compare(cpu, exported, validation);
+        }
+    }
+
+    private static ExportCheck compare(
             TrainedTokenizer model, Tokenizer exported, ImageBatch validation) {
         TokenBatch reference = model.encode(validation);
         TokenBatch onnx = exported.encode(validation);

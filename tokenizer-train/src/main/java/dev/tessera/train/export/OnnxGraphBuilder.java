@@ -26,7 +26,8 @@ import java.util.Set;
  * Assembles one ONNX graph from the generated protobuf classes: initializers, nodes, inputs and
  * outputs, every tensor under a unique name. The builder is single-use state for one graph; it is
  * not thread-safe. Graph inputs and outputs carry a symbolic batch axis {@value #BATCH_DIM} first,
- * so that one exported model serves any batch size.
+ * so that one exported model serves any batch size; other dimensions may be symbolic too ({@link
+ * Dim}).
  */
 public final class OnnxGraphBuilder {
 
@@ -165,8 +166,37 @@ public final class OnnxGraphBuilder {
         return output;
     }
 
+    /**
+     * A dimension of a graph input or output after the batch axis: a fixed size, or a symbolic
+     * name for a size the graph takes at run time (image height and width).
+     *
+     * @param size the fixed size, or -1 when symbolic
+     * @param name the symbolic name, or null when fixed
+     */
+    public record Dim(long size, String name) {
+        /** A fixed size. */
+        public static Dim of(long size) {
+            return new Dim(size, null);
+        }
+
+        /** A size given at run time, under a symbolic name. */
+        public static Dim named(String name) {
+            return new Dim(-1, name);
+        }
+
+        TensorShapeProto.Dimension proto() {
+            TensorShapeProto.Dimension.Builder d = TensorShapeProto.Dimension.newBuilder();
+            return (name == null ? d.setDimValue(size) : d.setDimParam(name)).build();
+        }
+    }
+
     /** Declares a graph input of shape [N, dimsAfterBatch...]; returns its name. */
     public String input(String name, TensorProto.DataType type, long... dimsAfterBatch) {
+        return input(name, type, fixed(dimsAfterBatch));
+    }
+
+    /** Declares a graph input of shape [N, dimsAfterBatch...], some symbolic; returns its name. */
+    public String input(String name, TensorProto.DataType type, Dim... dimsAfterBatch) {
         graph.addInput(valueInfo(reserve(name), type, dimsAfterBatch));
         return name;
     }
@@ -176,19 +206,32 @@ public final class OnnxGraphBuilder {
      * shape [N, dimsAfterBatch...].
      */
     public void output(String name, TensorProto.DataType type, long... dimsAfterBatch) {
+        output(name, type, fixed(dimsAfterBatch));
+    }
+
+    /** As {@link #output(String, TensorProto.DataType, long...)}, some dimensions symbolic. */
+    public void output(String name, TensorProto.DataType type, Dim... dimsAfterBatch) {
         if (!usedNames.contains(name)) {
             throw new IllegalArgumentException("graph output " + name + " is produced by no node");
         }
         graph.addOutput(valueInfo(name, type, dimsAfterBatch));
     }
 
+    private static Dim[] fixed(long... sizes) {
+        Dim[] dims = new Dim[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            dims[i] = Dim.of(sizes[i]);
+        }
+        return dims;
+    }
+
     private static ValueInfoProto valueInfo(
-            String name, TensorProto.DataType type, long... dimsAfterBatch) {
+            String name, TensorProto.DataType type, Dim... dimsAfterBatch) {
         TensorShapeProto.Builder shape =
                 TensorShapeProto.newBuilder()
                         .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH_DIM));
-        for (long dim : dimsAfterBatch) {
-            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(dim));
+        for (Dim dim : dimsAfterBatch) {
+            shape.addDim(dim.proto());
         }
         TypeProto.Tensor tensorType =
                 TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape).build();

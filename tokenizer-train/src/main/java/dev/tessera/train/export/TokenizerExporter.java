@@ -8,8 +8,10 @@ import dev.tessera.api.v1.TrainingSummary;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.artifact.ManifestSchema;
+import dev.tessera.runtime.artifact.OnnxProvenance;
 import dev.tessera.format.FloatMatrix;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
+import dev.tessera.train.io.DirectoryTree;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;
@@ -23,10 +25,13 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
- * Writes a tokenizer directory (DESIGN.md section 2) from a trained model: ONNX encoder and
- * decoder, codebook.npy and tokenizer.json with checksums. Everything is written into a temporary
+ * Writes a tokenizer directory (docs/artifact.md) from a trained model: ONNX encoder and
+ * decoder, codebook.npy and tessera.json with checksums. Everything is written into a temporary
  * sibling directory, checked against the DJL model through the runtime library, and only then
- * renamed into place.
+ * renamed into place. The graphs take any image size that is a multiple of the downsampling
+ * factor, which the manifest records as {@code input.size_multiple}, and carry their provenance
+ * ({@link OnnxProvenance}): the manifest is settled before the graphs are written, so that they
+ * can name its hash.
  */
 public final class TokenizerExporter {
 
@@ -107,22 +112,27 @@ public final class TokenizerExporter {
         Architecture arch = model.network().architecture();
         Map<String, FloatTensor> weights = model.params().snapshot();
         FloatTensor codebook = ParameterSet.toTensor(model.quantizer().codebook(model.params()));
+        TokenizerManifest manifest = manifest(model, description);
         Files.write(
                 dir.resolve(TokenizerDirectory.ENCODER),
-                TokenizerGraphs.encoder(
-                                arch,
-                                weights,
-                                codebook,
-                                model.quantizer().tanhBounded(),
-                                producerVersion)
+                OnnxProvenance.stamp(
+                                TokenizerGraphs.encoder(
+                                        arch,
+                                        weights,
+                                        codebook,
+                                        model.quantizer().tanhBounded(),
+                                        producerVersion),
+                                manifest)
                         .toByteArray());
         Files.write(
                 dir.resolve(TokenizerDirectory.DECODER),
-                TokenizerGraphs.decoder(arch, weights, codebook, producerVersion).toByteArray());
+                OnnxProvenance.stamp(
+                                TokenizerGraphs.decoder(arch, weights, codebook, producerVersion),
+                                manifest)
+                        .toByteArray());
         new FloatMatrix(codebook.dim(0), codebook.dim(1), codebook.data())
                 .write(dir.resolve(TokenizerDirectory.CODEBOOK));
         extras.write(dir);
-        TokenizerManifest manifest = manifest(model, description);
         TokenizerDirectory.writeManifest(dir, TokenizerDirectory.withChecksums(dir, manifest));
     }
 
@@ -144,6 +154,7 @@ public final class TokenizerExporter {
                                 .setChannels(arch.channels())
                                 .setHeight(arch.imageHeight())
                                 .setWidth(arch.imageWidth())
+                                .setSizeMultiple(arch.downsample())
                                 .setDtype(ManifestSchema.INPUT_DTYPE))
                 .setOnnxOpset(Math.toIntExact(TokenizerGraphs.OPSET))
                 .setTraining(description.training())

@@ -6,6 +6,7 @@ import static dev.tessera.train.export.OnnxGraphBuilder.stringAttribute;
 
 import dev.tessera.onnx.ModelProto;
 import dev.tessera.onnx.TensorProto.DataType;
+import dev.tessera.train.export.OnnxGraphBuilder.Dim;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.Layer;
@@ -16,11 +17,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two ONNX graphs of a tokenizer artifact (DESIGN.md §2). Pre- and post-processing live inside
- * the graphs: the encoder takes uint8 pixels [N, C, H, W] and returns int32 token ids [N, h, w];
- * the decoder takes the ids and returns uint8 pixels. Both replay the same {@link Layer} lists that
- * {@link dev.tessera.train.model.ConvNet} runs in training, so the exported network is the trained
- * one.
+ * The two ONNX graphs of a tokenizer artifact (docs/artifact.md). Pre- and post-processing live
+ * inside the graphs: the encoder takes uint8 pixels [N, C, H, W] and returns int32 token ids [N,
+ * h, w]; the decoder takes the ids and returns uint8 pixels. Both replay the same {@link Layer}
+ * lists that {@link dev.tessera.train.model.ConvNet} runs in training, so the exported network is
+ * the trained one. The network is fully convolutional, so H and W (and h = H/f, w = W/f) are
+ * symbolic: the graphs take any size that is a multiple of the downsampling factor f, not only the
+ * training size.
  */
 public final class TokenizerGraphs {
 
@@ -35,6 +38,11 @@ public final class TokenizerGraphs {
      * the nearest code is chosen for (after tanh for FSQ). Evaluation and analysis read it.
      */
     public static final String LATENTS = "latents";
+
+    /** The grid's height and width: any size, h = H/f and w = W/f of the image's. */
+    private static final Dim GRID_HEIGHT = Dim.named("h");
+
+    private static final Dim GRID_WIDTH = Dim.named("w");
 
     public static final long OPSET = OnnxGraphBuilder.OPSET;
     public static final long IR_VERSION = OnnxGraphBuilder.IR_VERSION;
@@ -71,13 +79,7 @@ public final class TokenizerGraphs {
         checkWeights(layers, weights);
         checkCodebook(arch, codebook);
         OnnxGraphBuilder g = new OnnxGraphBuilder("tessera_encoder");
-        String x =
-                g.input(
-                        PIXELS,
-                        DataType.UINT8,
-                        arch.channels(),
-                        arch.imageHeight(),
-                        arch.imageWidth());
+        String x = g.input(PIXELS, DataType.UINT8, imageDims(arch));
         x = g.node("Cast", List.of(x), intAttribute("to", DataType.FLOAT.getNumber()));
         x = g.node("Mul", List.of(x, g.floatScalar("input_scale", TokenizerNetwork.INPUT_SCALE)));
         x = g.node("Add", List.of(x, g.floatScalar("input_shift", TokenizerNetwork.INPUT_SHIFT)));
@@ -110,8 +112,8 @@ public final class TokenizerGraphs {
                         intAttribute("keepdims", 0),
                         intAttribute("select_last_index", 0));
         g.nodeTo(TOKENS, "Cast", List.of(x), intAttribute("to", DataType.INT32.getNumber()));
-        g.output(TOKENS, DataType.INT32, arch.gridHeight(), arch.gridWidth());
-        g.output(LATENTS, DataType.FLOAT, arch.gridHeight(), arch.gridWidth(), arch.codeDim());
+        g.output(TOKENS, DataType.INT32, GRID_HEIGHT, GRID_WIDTH);
+        g.output(LATENTS, DataType.FLOAT, GRID_HEIGHT, GRID_WIDTH, Dim.of(arch.codeDim()));
         return g.build(producerVersion);
     }
 
@@ -131,7 +133,7 @@ public final class TokenizerGraphs {
         checkWeights(layers, weights);
         checkCodebook(arch, codebook);
         OnnxGraphBuilder g = new OnnxGraphBuilder("tessera_decoder");
-        String x = g.input(TOKENS, DataType.INT32, arch.gridHeight(), arch.gridWidth());
+        String x = g.input(TOKENS, DataType.INT32, GRID_HEIGHT, GRID_WIDTH);
         x =
                 g.node(
                         "Gather",
@@ -150,8 +152,13 @@ public final class TokenizerGraphs {
         // ONNX Round and torch.round both round halves to even.
         x = g.node("Round", List.of(x));
         g.nodeTo(PIXELS, "Cast", List.of(x), intAttribute("to", DataType.UINT8.getNumber()));
-        g.output(PIXELS, DataType.UINT8, arch.channels(), arch.imageHeight(), arch.imageWidth());
+        g.output(PIXELS, DataType.UINT8, imageDims(arch));
         return g.build(producerVersion);
+    }
+
+    /** [C, H, W] with H and W symbolic: any multiple of the downsampling factor. */
+    private static Dim[] imageDims(Architecture arch) {
+        return new Dim[] {Dim.of(arch.channels()), Dim.named("H"), Dim.named("W")};
     }
 
     private static String applyLayers(

@@ -47,7 +47,8 @@ public final class TokenizerNetwork {
 
     /** uint8 (or float 0..255) pixels [N, C, H, W] → the encoder's input in [-1, 1]. */
     public static NDArray normalize(NDArray pixels) {
-        return pixels.toType(DataType.FLOAT32, false).mul(INPUT_SCALE).add(INPUT_SHIFT);
+        NDArray x = pixels.toType(DataType.FLOAT32, false);
+        return x.mul(Scalars.like(x, INPUT_SCALE)).add(Scalars.like(x, INPUT_SHIFT));
     }
 
     /** Normalised images → continuous codes ẑ [N, L, h, w]. */

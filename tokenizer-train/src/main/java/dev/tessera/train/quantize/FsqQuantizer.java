@@ -88,7 +88,8 @@ public final class FsqQuantizer implements Quantizer {
         NDArray rounded = bounded.stopGradient().add(one).mul(scale).round().div(scale).sub(one);
         NDArray z = StraightThrough.estimator(bounded, rounded);
         NDArray codes = Codebook.nearest(bounded.stopGradient(), codebook(params));
-        NDArray zero = Scalars.like(bounded, 0.0).sum();
+        // Made on the device (no host copy): the step's loss adds it to the reconstruction error.
+        NDArray zero = zHat.getManager().zeros(new Shape());
         return new QuantizerStep(
                 Codebook.unflattenPositions(z, shape.get(0), shape.get(2), shape.get(3)),
                 zero,

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Settings of the GM-VQ quantizer (DESIGN.md section 3).
+ * Settings of the GM-VQ quantizer (docs/gmvq.md).
  *
  * @param codebookSize K
  * @param codeDim L

@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Gaussian-mixture vector quantization trained with the aggregated-posterior ELBO (DESIGN.md
- * section 3): Gumbel-softmax samples of q(c|x) ∝ exp(−‖ẑ − μ_c‖² / 2σ_q²), adaptive-variance noise
+ * Gaussian-mixture vector quantization trained with the aggregated-posterior ELBO (docs/gmvq.md):
+ * Gumbel-softmax samples of q(c|x) ∝ exp(−‖ẑ − μ_c‖² / 2σ_q²), adaptive-variance noise
  * around the chosen code, and KL(q̄_B ‖ uniform) to keep the whole codebook in use. No commitment
  * loss, EMA or dead-code reset.
  */
@@ -120,8 +120,8 @@ public final class GmVqQuantizer implements Quantizer {
     /** KL(q̄ ‖ uniform) = log K − H(q̄), q̄ the mean of q over rows [M, K]. */
     public static NDArray marginalKl(NDArray q) {
         NDArray mean = q.mean(new int[] {0});
-        NDArray entropy = mean.mul(mean.add(LOG_EPS).log()).sum().neg();
-        return entropy.neg().add((float) Math.log(q.getShape().get(1)));
+        NDArray entropy = mean.mul(mean.add(Scalars.like(mean, LOG_EPS)).log()).sum().neg();
+        return entropy.neg().add(Scalars.like(entropy, Math.log(q.getShape().get(1))));
     }
 
     @Override
@@ -149,7 +149,7 @@ public final class GmVqQuantizer implements Quantizer {
         NDManager manager = zHat.getManager();
         NDArray noise =
                 manager.randomNormal(0f, 1f, mean.getShape(), mean.getDataType(), mean.getDevice());
-        NDArray z = mean.add(variance.add(LOG_EPS).sqrt().mul(noise));
+        NDArray z = mean.add(variance.add(Scalars.like(variance, LOG_EPS)).sqrt().mul(noise));
 
         NDArray expectedDistance =
                 q.mul(distances).sum(new int[] {1}).mean().div(Scalars.like(q, config.codeDim()));

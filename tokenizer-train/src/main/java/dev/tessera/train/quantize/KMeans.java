@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 
 /**
  * k-means++ seeding followed by Lloyd iterations, on points stored row-major in one float array.
- * Used to initialise codebooks from encoder outputs (DESIGN.md section 3, step 5).
+ * Used to initialise codebooks from encoder outputs (docs/gmvq.md, codebook initialisation).
  */
 public final class KMeans {
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The EMA VQ baseline with the usual heuristics (DESIGN.md section 3): k-means initialisation, a
+ * The EMA VQ baseline with the usual heuristics (docs/gmvq.md): k-means initialisation, a
  * codebook updated as exponential moving averages of the encoder outputs assigned to each code
  * (counts Laplace-smoothed), a commitment loss, and dead-code reset: a code whose EMA count falls
  * below the threshold is moved onto a random encoder output of the batch.

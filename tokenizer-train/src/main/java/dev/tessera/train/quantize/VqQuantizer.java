@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The VQ-VAE baseline (DESIGN.md section 3): nearest code forward, straight-through gradient to the
+ * The VQ-VAE baseline (docs/gmvq.md): nearest code forward, straight-through gradient to the
  * encoder, codebook loss ‖sg(ẑ) − μ_c‖² plus commitment loss ‖ẑ − sg(μ_c)‖². The codebook starts
  * from K encoder outputs drawn at random, so no code starts far from the data.
  */

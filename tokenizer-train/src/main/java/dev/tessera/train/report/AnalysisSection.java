@@ -47,7 +47,7 @@ public final class AnalysisSection {
 
     /** Writes the pictures and the section into {@code dir}, then renews the manifest checksums. */
     public static void write(Path dir, AnalysisResult result) throws IOException {
-        TrainingReport.preferHeadless();
+        TrainingReport.prepareAwt();
         Optional<Figure> information =
                 Optional.of(
                         TrainingReport.writePng(

@@ -3,7 +3,7 @@ package dev.tessera.train.report;
 import java.util.Map;
 
 /**
- * One-line meanings of the evaluation metrics (DESIGN.md section 5), so that a report read months
+ * One-line meanings of the evaluation metrics (docs/metrics.md), so that a report read months
  * later, or by someone outside the project, explains its own table.
  */
 final class MetricGlossary {

@@ -18,7 +18,7 @@ import java.util.Objects;
  * null} when no images were kept (the report then says so instead of showing a grid).
  *
  * @param title heading of the report, usually the tokenizer's name and version
- * @param metrics evaluation metrics by their {@code --json} name (DESIGN.md section 5)
+ * @param metrics evaluation metrics by their {@code --json} name (docs/metrics.md)
  * @param config training configuration, as key and printable value
  * @param history progress reports of the run, in order; may be empty
  * @param codeCounts how often each of the K codes was chosen over the evaluation split

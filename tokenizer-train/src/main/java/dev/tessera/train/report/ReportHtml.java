@@ -19,12 +19,16 @@ final class ReportHtml {
     /** A PNG next to the page, with its size so the browser can lay out before it loads. */
     record Figure(String file, int width, int height) {}
 
-    /** The pictures that were written; empty where there was nothing to show. */
+    /**
+     * The pictures that were written; empty where there was nothing to show, or where charts could
+     * not be drawn at all ({@code chartFailure} then says why).
+     */
     record Figures(
             Optional<Figure> reconstructions,
             Optional<Figure> codeUsage,
             Optional<Figure> loss,
-            Optional<Figure> usage) {}
+            Optional<Figure> usage,
+            Optional<String> chartFailure) {}
 
     static final String STYLE =
             "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;"
@@ -41,12 +45,15 @@ final class ReportHtml {
                     + "figcaption,.meta,.empty{color:#555}";
 
     private final StringBuilder out = new StringBuilder(8192);
+    private final Optional<String> chartFailure;
 
-    private ReportHtml() {}
+    private ReportHtml(Optional<String> chartFailure) {
+        this.chartFailure = chartFailure;
+    }
 
     /** The whole page for {@code data}, stamped with {@code generatedAt}. */
     static String render(ReportData data, Figures figures, Instant generatedAt) {
-        ReportHtml page = new ReportHtml();
+        ReportHtml page = new ReportHtml(figures.chartFailure());
         page.head(data.title(), generatedAt);
         page.reconstructions(data, figures.reconstructions());
         page.metrics(data.metrics());
@@ -113,7 +120,7 @@ final class ReportHtml {
         out.append("<h2>Code usage</h2>\n");
         CodebookUsage usage = new CodebookUsage(counts.length, counts);
         if (figure.isEmpty()) {
-            empty(
+            missingChart(
                     counts.length == 0
                             ? "No code counts were recorded."
                             : "No tokens were counted for the "
@@ -171,10 +178,10 @@ final class ReportHtml {
         String window = "Each point is the mean over the steps since the previous report.";
         loss.ifPresentOrElse(
                 f -> figure(f, "", window),
-                () -> empty("The loss was never finite, so there is no loss curve."));
+                () -> missingChart("The loss was never finite, so there is no loss curve."));
         usage.ifPresentOrElse(
                 f -> figure(f, "", window + " Usage counts hard code choices."),
-                () -> empty("Usage was never finite, so there is no usage curve."));
+                () -> missingChart("Usage was never finite, so there is no usage curve."));
     }
 
     private void configuration(Map<String, String> config) {
@@ -192,6 +199,11 @@ final class ReportHtml {
                                 .append(escape(value))
                                 .append("</td></tr>\n"));
         out.append("</table>\n");
+    }
+
+    /** Why a chart is missing: the data's reason, unless no chart could be drawn at all. */
+    private void missingChart(String reason) {
+        empty(chartFailure.map(f -> "The chart could not be drawn here: " + f).orElse(reason));
     }
 
     private void figure(Figure figure, String imageClass, String caption) {

@@ -32,7 +32,7 @@ public final class SweepCharts {
 
     /** Writes the three plots into {@code dir}; returns their files. */
     public static List<Path> write(Path dir, List<SweepPoint> points) throws IOException {
-        TrainingReport.preferHeadless();
+        TrainingReport.prepareAwt();
         List<Path> files = new ArrayList<>();
         files.add(png(dir, RATE_DISTORTION_PNG, rateDistortion(points)));
         files.add(

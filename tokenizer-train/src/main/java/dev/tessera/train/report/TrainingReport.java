@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import javax.imageio.ImageIO;
 
@@ -55,23 +57,76 @@ public final class TrainingReport {
      * and the page says why the picture is missing.
      */
     public static Path write(Path dir, ReportData data) throws IOException {
-        return write(dir, data, Instant.now());
+        return write(dir, data, warning -> {});
+    }
+
+    /**
+     * As {@link #write(Path, ReportData)}; when no chart can be drawn on this machine (AWT without
+     * any font), the page is written without its charts, says why in their place, and {@code
+     * warnings} gets one line.
+     */
+    public static Path write(Path dir, ReportData data, Consumer<String> warnings)
+            throws IOException {
+        return write(dir, data, Instant.now(), warnings);
     }
 
     static Path write(Path dir, ReportData data, Instant generatedAt) throws IOException {
-        preferHeadless();
+        return write(dir, data, generatedAt, warning -> {});
+    }
+
+    private static Path write(
+            Path dir, ReportData data, Instant generatedAt, Consumer<String> warnings)
+            throws IOException {
+        Optional<String> failure = prepareCharts();
         Files.createDirectories(dir);
-        Figures figures =
-                new Figures(
-                        writeGrid(dir, data),
-                        writeChart(dir, CODE_USAGE_PNG, ReportCharts.codeUsage(data.codeCounts())),
-                        writeChart(dir, LOSS_PNG, ReportCharts.loss(data.history())),
-                        writeChart(dir, USAGE_PNG, ReportCharts.usage(data.history())));
+        Optional<Figure> grid = writeGrid(dir, data);
+        List<Optional<XYChart>> charts =
+                List.of(
+                        ReportCharts.codeUsage(data.codeCounts()),
+                        ReportCharts.loss(data.history()),
+                        ReportCharts.usage(data.history()));
+        List<String> names = List.of(CODE_USAGE_PNG, LOSS_PNG, USAGE_PNG);
+        List<Optional<Figure>> drawn = new ArrayList<>();
+        for (int i = 0; i < charts.size(); i++) {
+            if (failure.isEmpty()) {
+                try {
+                    drawn.add(writeChart(dir, names.get(i), charts.get(i)));
+                    continue;
+                } catch (RuntimeException | Error e) {
+                    // AWT's font manager fails with an Error where fontconfig finds no font.
+                    failure = Optional.of(rootMessage(e));
+                }
+            }
+            Files.deleteIfExists(dir.resolve(names.get(i)));
+            drawn.add(Optional.empty());
+        }
+        failure.ifPresent(
+                f -> warnings.accept("report: charts left out, AWT cannot draw them here: " + f));
+        Figures figures = new Figures(grid, drawn.get(0), drawn.get(1), drawn.get(2), failure);
         Path html = dir.resolve(HTML);
         // Written last, so that a report.html on disk means every picture it names is there.
         Files.writeString(
                 html, ReportHtml.render(data, figures, generatedAt), StandardCharsets.UTF_8);
         return html;
+    }
+
+    /** The message of the innermost cause: AWT wraps its font failures in reflection errors. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+
+    /** Gets AWT ready for charts; the reason no chart can be drawn, if one is known already. */
+    private static Optional<String> prepareCharts() {
+        try {
+            prepareAwt();
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** How many originals the grid shows: at most 8, and no wider than a browser window. */
@@ -82,16 +137,18 @@ public final class TrainingReport {
     }
 
     /**
-     * Reports are written by a command-line trainer, often over ssh or in a container. Unless
-     * headless, AWT font and image code may try to reach an X display named by a stale {@code
-     * DISPLAY} (and fail), and on macOS it puts an icon in the Dock. The property is only set when
-     * nobody chose a value, so an application that does show windows keeps its display; AWT reads
-     * it once, so it only matters before the first AWT use in the process.
+     * Reports are written by a command-line trainer, often over ssh, in a container or on a GPU
+     * node. Unless headless, AWT font and image code may try to reach an X display named by a stale
+     * {@code DISPLAY} (and fail), and on macOS it puts an icon in the Dock; so headless is set
+     * unless somebody chose a value, so an application that does show windows keeps its display.
+     * The fonts come from the jar ({@link ReportFonts}), so text can be drawn on a machine with no
+     * fonts at all. AWT reads both settings once, so they only matter before its first use.
      */
-    static void preferHeadless() {
+    static void prepareAwt() {
         if (System.getProperty(HEADLESS) == null) {
             System.setProperty(HEADLESS, "true");
         }
+        ReportFonts.install();
     }
 
     private static Optional<Figure> writeGrid(Path dir, ReportData data) throws IOException {

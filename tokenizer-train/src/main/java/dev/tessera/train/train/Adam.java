@@ -68,27 +68,15 @@ public final class Adam {
             throw new IllegalArgumentException("learning rate must not be negative, got " + rate);
         }
         step++;
-        float correction1 = (float) (1 - Math.pow(beta1, step));
-        float correction2 = (float) (1 - Math.pow(beta2, step));
         for (Map.Entry<String, NDArray> entry : params.arrays().entrySet()) {
             NDArray param = entry.getValue();
             if (!param.hasGradient()) {
                 continue;
             }
-            NDArray grad = param.getGradient();
             NDArray[] m =
                     moments.computeIfAbsent(
                             entry.getKey(), k -> newMoments(params.manager(), param, scratch));
-            m[0].muli((float) beta1).addi(grad.mul((float) (1 - beta1)));
-            m[1].muli((float) beta2).addi(grad.square().mul((float) (1 - beta2)));
-            NDArray update =
-                    m[0].div(correction1)
-                            .div(m[1].div(correction2).sqrt().add((float) epsilon))
-                            .mul((float) rate);
-            // In-place on a detached view: changes the values without recording an autograd
-            // operation.
-            param.stopGradient().subi(update);
-            grad.subi(grad);
+            AdamKernel.update(param, m[0], m[1], step, rate, 0, beta1, beta2, epsilon);
         }
     }
 

@@ -4,7 +4,9 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 
-import dev.tessera.train.export.DirectoryTree;
+import dev.tessera.train.io.DirectoryTree;
+import dev.tessera.train.io.SafeTensors;
+import dev.tessera.train.io.Tsk1TensorFile;
 import dev.tessera.train.model.FloatTensor;
 
 import java.io.IOException;
@@ -30,6 +32,14 @@ import java.util.stream.Stream;
  * before {@code LATEST} is switched to it by an atomic rename, so a crash at any moment leaves the
  * previous good checkpoint in place.
  *
+ * <p>A {@code step-N/} folder holds {@code checkpoint.json} (everything but the tensors; {@code
+ * "format": 2}), {@code parameters.safetensors} (parameters and buffers under the network's names,
+ * in the network's order; metadata {@code producer}, {@code step} and {@code buffers}, the
+ * comma-separated names of the buffers) and {@code adam.safetensors} (Adam's moments as {@code
+ * NAME#m} and {@code NAME#v}; metadata {@code producer} and {@code adam_step}), which Python reads
+ * with the {@code safetensors} package or a few lines of numpy. Checkpoints of format 1, whose
+ * tensors are TSK1 files ({@code params.bin}, {@code adam.bin}), still load.
+ *
  * @param step steps done
  * @param steps steps of the whole run
  * @param elapsedSeconds training time spent so far
@@ -52,10 +62,17 @@ public record Checkpoint(
         Map<String, String> settings) {
 
     private static final String LATEST = "LATEST";
+    private static final String PRODUCER = "tessera";
     private static final String META = "checkpoint.json";
-    private static final String PARAMS = "params.bin";
-    private static final String ADAM = "adam.bin";
-    private static final int FORMAT = 1;
+    private static final String PARAMS = "parameters.safetensors";
+    private static final String ADAM = "adam.safetensors";
+    private static final int FORMAT = 2;
+
+    /** The format before safetensors: the same JSON, tensors in TSK1 files. */
+    private static final int TSK1_FORMAT = 1;
+
+    private static final String TSK1_PARAMS = "params.bin";
+    private static final String TSK1_ADAM = "adam.bin";
 
     public Checkpoint {
         // In their order: a resumed ParameterSet loads them in it (Map.copyOf has no order).
@@ -94,8 +111,18 @@ public record Checkpoint(
         Files.createDirectories(staging);
         Map<String, FloatTensor> ordered = new LinkedHashMap<>();
         paramOrder.forEach(name -> ordered.put(name, params.get(name)));
-        TensorFile.write(staging.resolve(PARAMS), ordered);
-        TensorFile.write(staging.resolve(ADAM), new java.util.TreeMap<>(adamMoments));
+        List<String> bufferNames = new ArrayList<>(new java.util.TreeSet<>(buffers));
+        SafeTensors.write(
+                staging.resolve(PARAMS),
+                ordered,
+                Map.of(
+                        "producer", PRODUCER,
+                        "step", String.valueOf(step),
+                        "buffers", String.join(",", bufferNames)));
+        SafeTensors.write(
+                staging.resolve(ADAM),
+                new java.util.TreeMap<>(adamMoments),
+                Map.of("producer", PRODUCER, "adam_step", String.valueOf(adamStep)));
         Meta meta =
                 new Meta(
                         FORMAT,
@@ -103,7 +130,7 @@ public record Checkpoint(
                         steps,
                         elapsedSeconds,
                         paramOrder,
-                        new ArrayList<>(new java.util.TreeSet<>(buffers)),
+                        bufferNames,
                         adamStep,
                         history,
                         new java.util.TreeMap<>(settings));
@@ -146,16 +173,22 @@ public record Checkpoint(
         } catch (JsonParseException e) {
             throw new IOException(folder.resolve(META) + " is not valid JSON: " + e.getMessage());
         }
-        if (meta == null || meta.format() != FORMAT) {
+        if (meta == null || (meta.format() != FORMAT && meta.format() != TSK1_FORMAT)) {
             throw new IOException(
-                    folder.resolve(META) + " is not a checkpoint of format " + FORMAT);
+                    folder.resolve(META)
+                            + " is not a checkpoint of format "
+                            + TSK1_FORMAT
+                            + " or "
+                            + FORMAT);
         }
-        Map<String, FloatTensor> stored = TensorFile.read(folder.resolve(PARAMS));
+        boolean tsk1 = meta.format() == TSK1_FORMAT;
+        Path paramsFile = folder.resolve(tsk1 ? TSK1_PARAMS : PARAMS);
+        Map<String, FloatTensor> stored = tensors(paramsFile, tsk1);
         Map<String, FloatTensor> params = new LinkedHashMap<>();
         for (String p : meta.paramOrder()) {
             FloatTensor t = stored.get(p);
             if (t == null) {
-                throw new IOException(folder.resolve(PARAMS) + " lacks tensor " + p);
+                throw new IOException(paramsFile + " lacks tensor " + p);
             }
             params.put(p, t);
         }
@@ -166,9 +199,13 @@ public record Checkpoint(
                 params,
                 Set.copyOf(meta.buffers()),
                 meta.adamStep(),
-                TensorFile.read(folder.resolve(ADAM)),
+                tensors(folder.resolve(tsk1 ? TSK1_ADAM : ADAM), tsk1),
                 meta.history() == null ? List.of() : meta.history(),
                 meta.settings() == null ? Map.of() : meta.settings());
+    }
+
+    private static Map<String, FloatTensor> tensors(Path file, boolean tsk1) throws IOException {
+        return tsk1 ? Tsk1TensorFile.read(file) : SafeTensors.read(file).tensors();
     }
 
     /** Whether {@code dir} holds a checkpoint. */

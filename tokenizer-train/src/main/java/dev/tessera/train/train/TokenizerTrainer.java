@@ -4,18 +4,14 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.train.data.ImageSource;
 import dev.tessera.train.model.ParameterSet;
-import dev.tessera.train.model.Scalars;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.Codebook;
 import dev.tessera.train.quantize.GmVqQuantizer;
 import dev.tessera.train.quantize.Quantizer;
-import dev.tessera.train.quantize.QuantizerStep;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,6 +43,7 @@ public final class TokenizerTrainer {
     private final TrainingListener listener;
     private final Path checkpointDir;
     private final Map<String, String> settings;
+    private StepProfile profile = StepProfile.off();
 
     public TokenizerTrainer(
             TokenizerNetwork network,
@@ -97,6 +94,15 @@ public final class TokenizerTrainer {
         this.listener = listener;
         this.checkpointDir = checkpointDir;
         this.settings = Map.copyOf(settings);
+    }
+
+    /**
+     * Times every step phase by phase into {@code profile} (see {@link StepProfile}); a profiled
+     * run waits for the device at every phase boundary and is slower.
+     */
+    public TokenizerTrainer profiled(StepProfile profile) {
+        this.profile = profile;
+        return this;
     }
 
     private static TrainingListener progressOnly(Consumer<TrainingProgress> consumer) {
@@ -155,13 +161,13 @@ public final class TokenizerTrainer {
                             + " steps, this one has "
                             + config.steps());
         }
-        if (resume.step() >= config.steps()) {
+        if (resume.step() > config.steps()) {
             throw new IllegalArgumentException(
                     "the checkpoint is at step "
                             + resume.step()
                             + " of "
                             + config.steps()
-                            + ": that run had already finished");
+                            + ": it does not belong to this run");
         }
     }
 
@@ -190,7 +196,6 @@ public final class TokenizerTrainer {
         }
         SplittableRandom random = new SplittableRandom(Seeds.mix(config.seed(), INIT_STREAM, 0));
         List<float[]> batches = new ArrayList<>();
-        int total = 0;
         for (int b = 0; b < config.initBatches(); b++) {
             int[] indices = new int[config.batchSize()];
             for (int i = 0; i < indices.length; i++) {
@@ -200,17 +205,10 @@ public final class TokenizerTrainer {
                 NDArray pixels = TrainedTokenizer.toArray(scratch, data.read(indices));
                 NDArray zHat =
                         network.encode(params, TokenizerNetwork.normalize(pixels)).stopGradient();
-                float[] rows = Codebook.flattenPositions(zHat).toFloatArray();
-                batches.add(rows);
-                total += rows.length;
+                batches.add(Codebook.flattenPositions(zHat).toFloatArray());
             }
         }
-        float[] rows = new float[total];
-        int offset = 0;
-        for (float[] b : batches) {
-            System.arraycopy(b, 0, rows, offset, b.length);
-            offset += b.length;
-        }
+        float[] rows = StepRunner.concat(batches.toArray(float[][]::new));
         if (rows.length / quantizer.codeDim() < quantizer.codebookSize()) {
             throw new IllegalArgumentException(
                     "codebook initialisation sees "
@@ -238,30 +236,48 @@ public final class TokenizerTrainer {
         long epochStart = start;
         Path lastCheckpoint =
                 checkpointDir != null && Checkpoint.exists(checkpointDir) ? checkpointDir : null;
-        for (int step = startStep + 1; step <= config.steps(); step++) {
-            double progress = (step - 1) / (double) Math.max(1, config.steps() - 1);
-            Engine.getEngine("PyTorch")
-                    .setRandomSeed((int) Seeds.mix(config.seed(), ENGINE_STREAM, step));
-            StepResult result =
-                    step(
+        try (StepStats stats = new StepStats(params.manager(), quantizer.codebookSize());
+                BatchPrefetcher batches =
+                        new BatchPrefetcher(
+                                data, schedule, params.manager(), devices, config.steps());
+                StepRunner runner = new StepRunner(network, quantizer, devices, profile)) {
+            for (int step = startStep + 1; step <= config.steps(); step++) {
+                double progress = (step - 1) / (double) Math.max(1, config.steps() - 1);
+                Engine.getEngine("PyTorch")
+                        .setRandomSeed((int) Seeds.mix(config.seed(), ENGINE_STREAM, step));
+                StepRunner.HostResult result =
+                        runner.step(
+                                params,
+                                batches,
+                                step,
+                                progress,
+                                stats,
+                                scratch -> {
+                                    adam.state().forEach(a -> a.tempAttach(scratch));
+                                    adam.update(params, scratch);
+                                });
+                if (quantizer.updatesAfterStep()) {
+                    quantizer.afterStep(
                             params,
-                            adam,
-                            data.read(schedule.indices(step)),
-                            progress,
-                            step,
-                            lastCheckpoint);
-            if (quantizer.updatesAfterStep()) {
-                quantizer.afterStep(
-                        params,
-                        result.rows(),
-                        result.tokens(),
-                        new SplittableRandom(Seeds.mix(config.seed(), QUANTIZER_STREAM, step)));
-            }
-            window.add(result.loss(), result.mse(), result.tokens());
-            epochWindow.add(result.loss(), result.mse(), result.tokens());
-            boolean epochEnd = step % perEpoch == 0 || step == config.steps();
-            double elapsed = elapsedBefore + (System.nanoTime() - start) / 1e9;
-            if (step % config.logEvery() == 0 || epochEnd) {
+                            result.rows(),
+                            result.tokens(),
+                            new SplittableRandom(
+                                    Seeds.mix(config.seed(), QUANTIZER_STREAM, step)));
+                }
+                boolean epochEnd = step % perEpoch == 0 || step == config.steps();
+                if (step % config.logEvery() != 0 && !epochEnd) {
+                    continue;
+                }
+                // The values of the steps since the last report, read in one transfer.
+                StepStats.Window steps = stats.read();
+                int bad = steps.firstNonFinite();
+                if (bad >= 0) {
+                    throw new TrainingDivergedException(
+                            steps.steps()[bad], steps.describeTerms(bad), lastCheckpoint);
+                }
+                window.add(steps);
+                epochWindow.add(steps);
+                double elapsed = elapsedBefore + (System.nanoTime() - start) / 1e9;
                 TrainingProgress report =
                         window.report(
                                 step,
@@ -274,156 +290,30 @@ public final class TokenizerTrainer {
                 history.add(report);
                 listener.progress(report);
                 window.reset();
-            }
-            if (epochEnd) {
-                long now = System.nanoTime();
-                listener.epoch(
-                        new EpochSummary(
-                                (step - 1) / perEpoch + 1,
-                                epochs,
-                                step,
-                                epochWindow.meanLoss(),
-                                epochWindow.meanMse(),
-                                epochWindow.usage(),
-                                (now - epochStart) / 1e9,
-                                quantizer.describe(params)));
-                epochWindow.reset();
-                epochStart = now;
-                if (checkpointDir != null) {
-                    saveCheckpoint(params, adam, history, step, elapsed);
-                    lastCheckpoint = checkpointDir;
+                if (epochEnd) {
+                    long now = System.nanoTime();
+                    listener.epoch(
+                            new EpochSummary(
+                                    (step - 1) / perEpoch + 1,
+                                    epochs,
+                                    step,
+                                    epochWindow.meanLoss(),
+                                    epochWindow.meanMse(),
+                                    epochWindow.usage(),
+                                    (now - epochStart) / 1e9,
+                                    quantizer.describe(params)));
+                    epochWindow.reset();
+                    epochStart = now;
+                    if (checkpointDir != null) {
+                        saveCheckpoint(params, adam, history, step, elapsed);
+                        lastCheckpoint = checkpointDir;
+                    }
                 }
             }
         }
         history.finish(
                 elapsedBefore + (System.nanoTime() - start) / 1e9,
                 devices.size() == 1 ? devices.get(0).toString() : devices.toString());
-    }
-
-    /**
-     * What a step, or one shard of it, gives back, copied off the device: mean loss and
-     * reconstruction error, the codes, and the encoder outputs when the quantizer needs them after
-     * the step (else null).
-     */
-    private record StepResult(double loss, double mse, int[] tokens, float[] rows) {}
-
-    private StepResult step(
-            ParameterSet params,
-            Adam adam,
-            ImageBatch batch,
-            double progress,
-            int step,
-            Path lastCheckpoint) {
-        try (NDManager scratch = params.manager().newSubManager()) {
-            params.arrays().values().forEach(a -> a.tempAttach(scratch));
-            adam.state().forEach(a -> a.tempAttach(scratch));
-            int shards = devices.size();
-            int shardSize = batch.count() / shards;
-            double loss = 0;
-            double mse = 0;
-            int[][] tokens = new int[shards][];
-            float[][] rows = new float[shards][];
-            List<ParameterSet> replicas = new ArrayList<>();
-            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                for (int i = 0; i < shards; i++) {
-                    // Shard 0 trains the parameters themselves; the others train copies on their
-                    // own devices, whose gradients are summed into the parameters' below.
-                    NDManager shardManager =
-                            i == 0 ? scratch : scratch.newSubManager(devices.get(i));
-                    ParameterSet replica = i == 0 ? params : params.replicate(shardManager);
-                    replicas.add(replica);
-                    ImageBatch shard = batch.slice(i * shardSize, (i + 1) * shardSize);
-                    StepResult r =
-                            forwardBackward(
-                                    collector,
-                                    replica,
-                                    shardManager,
-                                    shard,
-                                    progress,
-                                    step,
-                                    shards,
-                                    lastCheckpoint);
-                    loss += r.loss() / shards;
-                    mse += r.mse() / shards;
-                    tokens[i] = r.tokens();
-                    rows[i] = r.rows();
-                }
-            }
-            for (int i = 1; i < shards; i++) {
-                addGradients(params, replicas.get(i));
-            }
-            adam.update(params, scratch);
-            return new StepResult(loss, mse, concat(tokens), rows[0] == null ? null : concat(rows));
-        }
-    }
-
-    private StepResult forwardBackward(
-            GradientCollector collector,
-            ParameterSet params,
-            NDManager manager,
-            ImageBatch shard,
-            double progress,
-            int step,
-            int shards,
-            Path lastCheckpoint) {
-        NDArray pixels = TrainedTokenizer.toArray(manager, shard);
-        NDArray target = pixels.toType(DataType.FLOAT32, false).div(255f);
-        NDArray zHat = network.encode(params, TokenizerNetwork.normalize(pixels));
-        QuantizerStep q = quantizer.trainStep(params, zHat, progress);
-        NDArray mse = network.decode(params, q.codes()).sub(target).square().mean();
-        NDArray loss = mse.add(q.loss());
-        float[] values = {loss.getFloat(), mse.getFloat()};
-        if (!Float.isFinite(values[0])) {
-            throw new TrainingDivergedException(step, describeTerms(values[1], q), lastCheckpoint);
-        }
-        // Each shard's mean loss weighs 1/shards, so the summed gradients are those of the
-        // whole batch's mean.
-        collector.backward(shards == 1 ? loss : loss.div(Scalars.like(loss, shards)));
-        int[] tokens = q.tokens().toType(DataType.INT32, false).toIntArray();
-        float[] rows =
-                quantizer.updatesAfterStep()
-                        ? Codebook.flattenPositions(zHat).stopGradient().toFloatArray()
-                        : null;
-        return new StepResult(values[0], values[1], tokens, rows);
-    }
-
-    private static void addGradients(ParameterSet params, ParameterSet replica) {
-        params.arrays()
-                .forEach(
-                        (name, array) -> {
-                            if (array.hasGradient()) {
-                                NDArray grad = replica.get(name).getGradient();
-                                array.getGradient().addi(grad.toDevice(array.getDevice(), false));
-                            }
-                        });
-    }
-
-    private static int[] concat(int[][] parts) {
-        int total = 0;
-        for (int[] p : parts) {
-            total += p.length;
-        }
-        int[] out = new int[total];
-        int offset = 0;
-        for (int[] p : parts) {
-            System.arraycopy(p, 0, out, offset, p.length);
-            offset += p.length;
-        }
-        return out;
-    }
-
-    private static float[] concat(float[][] parts) {
-        int total = 0;
-        for (float[] p : parts) {
-            total += p.length;
-        }
-        float[] out = new float[total];
-        int offset = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, out, offset, p.length);
-            offset += p.length;
-        }
-        return out;
     }
 
     private void saveCheckpoint(
@@ -446,17 +336,5 @@ public final class TokenizerTrainer {
                     "cannot write the checkpoint into " + checkpointDir + ": " + e.getMessage(), e);
         }
         listener.checkpoint(checkpointDir, step);
-    }
-
-    private static String describeTerms(float mse, QuantizerStep q) {
-        StringBuilder terms = new StringBuilder("reconstruction mse ").append(mse);
-        q.terms()
-                .forEach(
-                        (name, value) ->
-                                terms.append(", ")
-                                        .append(name)
-                                        .append(' ')
-                                        .append(value.getFloat()));
-        return terms.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.train.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -49,6 +50,24 @@ public final class TrainedTokenizer implements AutoCloseable {
 
     public TrainingHistory history() {
         return history;
+    }
+
+    /**
+     * A copy whose parameters live on the CPU, in a manager of its own that the copy closes: the
+     * reference forward pass of these weights. Convolutions on a GPU round differently (TF32,
+     * cuDNN's choice of algorithm) from the CPU's, where ONNX Runtime runs the exported graphs;
+     * the same weights on the CPU are the model those graphs are meant to reproduce.
+     */
+    public TrainedTokenizer onCpu() {
+        NDManager cpu = NDManager.newBaseManager(Device.cpu());
+        try {
+            ParameterSet copy = new ParameterSet(cpu);
+            copy.load(params.snapshot(), params.bufferNames());
+            return new TrainedTokenizer(network, quantizer, copy, history);
+        } catch (RuntimeException e) {
+            cpu.close();
+            throw e;
+        }
     }
 
     /** Deterministic tokens (argmin distance) of a batch of images. */

@@ -16,13 +16,14 @@ final class WindowStats {
         this.used = new BitSet(codebookSize);
     }
 
-    void add(double stepLoss, double stepMse, int[] tokens) {
-        loss += stepLoss;
-        mse += stepMse;
-        steps++;
-        for (int t : tokens) {
-            used.set(t);
+    /** The steps of {@code window}: their losses, errors and the codes they chose. */
+    void add(StepStats.Window window) {
+        for (int i = 0; i < window.size(); i++) {
+            loss += window.loss(i);
+            mse += window.mse(i);
+            steps++;
         }
+        used.or(window.used());
     }
 
     double meanLoss() {

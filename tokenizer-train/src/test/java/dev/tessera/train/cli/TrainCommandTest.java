@@ -1,5 +1,6 @@
 package dev.tessera.train.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,5 +132,30 @@ class TrainCommandTest {
         String message = cli.err();
         assertTrue(message.contains(missing.toString()), message);
         assertEquals(1, message.strip().lines().count(), message);
+    }
+
+    @Test
+    void aFailedExportKeepsTheTrainedParametersAndResumeExportsThem(@TempDir Path tmp)
+            throws Exception {
+        Path dir = tmp.resolve("tok");
+        // Something in the way of the export, found only after training: a file named like --out.
+        Files.writeString(dir, "not a tokenizer directory");
+        assertEquals(1, run(tiny(dir, "--steps", "3", "--no-checkpoints")), cli.out());
+        Path kept = tmp.resolve("tok.checkpoints").toAbsolutePath();
+        assertTrue(cli.out().contains("the trained parameters are kept in " + kept), cli.out());
+        assertTrue(cli.err().contains("already exists"), cli.err());
+        Checkpoint checkpoint = Checkpoint.load(kept);
+        assertEquals(3, checkpoint.step());
+        assertEquals(3, checkpoint.steps());
+
+        Files.delete(dir);
+        assertEquals(0, run("train", "--resume", kept.toString()), cli.err());
+        assertTrue(cli.out().contains("holds a finished run"), cli.out());
+        TokenizerManifest manifest = TokenizerDirectory.readManifest(dir);
+        assertEquals(3, manifest.getTraining().getSteps());
+        float[] exported =
+                dev.tessera.format.FloatMatrix.read(dir.resolve("codebook.npy")).values();
+        assertArrayEquals(
+                checkpoint.params().get("quantizer.codebook").data(), exported, 0f);
     }
 }

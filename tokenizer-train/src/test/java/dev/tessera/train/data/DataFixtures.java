@@ -14,7 +14,7 @@ import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 
 /** Writes small data-set files byte by byte, so tests know every pixel. */
-final class DataFixtures {
+public final class DataFixtures {
 
     private DataFixtures() {}
 
@@ -77,7 +77,7 @@ final class DataFixtures {
     }
 
     /** A grayscale image whose pixel (x, y) is {@code value(y * width + x)}. */
-    static Path writeGray(Path file, int width, int height, int[] values, String format)
+    public static Path writeGray(Path file, int width, int height, int[] values, String format)
             throws IOException {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
         image.getRaster().setPixels(0, 0, width, height, values);

@@ -157,6 +157,26 @@ class TokenizerExporterTest {
         }
     }
 
+    @Test
+    void selfCheckFailsWhenTheEncoderDisagrees() throws IOException {
+        Path dir = temp.resolve("tok");
+        new TokenizerExporter("test").export(model, description(), validation, dir, false);
+        try (Tokenizer exported = Tokenizer.open(dir)) {
+            NDArray weight = model.params().get("encoder.head.weight");
+            float[] original = weight.toFloatArray();
+            try {
+                // A sign flip of the encoder's last layer moves every latent to another code.
+                weight.stopGradient().muli(weight.getManager().create(-1f));
+                ExportCheck check = ExportCheck.run(model, exported, validation);
+                assertFalse(check.passed(), check.summary());
+                assertTrue(check.matchingTokens() < check.totalTokens() / 2, check.summary());
+            } finally {
+                weight.stopGradient()
+                        .subi(weight.stopGradient().sub(weight.getManager().create(original).reshape(weight.getShape())));
+            }
+        }
+    }
+
     private void assertNoStagingLeft() throws IOException {
         try (Stream<Path> files = Files.list(temp)) {
             assertEquals(

@@ -285,12 +285,9 @@ class TokenizerGraphsTest {
         TensorShapeProto in = encoder.getGraph().getInput(0).getType().getTensorType().getShape();
         assertEquals(TokenizerGraphs.PIXELS, encoder.getGraph().getInput(0).getName());
         assertEquals("N", in.getDim(0).getDimParam());
+        assertEquals(1L, in.getDim(1).getDimValue());
         assertEquals(
-                List.of(1L, 16L, 16L),
-                List.of(
-                        in.getDim(1).getDimValue(),
-                        in.getDim(2).getDimValue(),
-                        in.getDim(3).getDimValue()));
+                List.of("H", "W"), List.of(in.getDim(2).getDimParam(), in.getDim(3).getDimParam()));
         assertEquals(TokenizerGraphs.TOKENS, encoder.getGraph().getOutput(0).getName());
         assertEquals(TokenizerGraphs.TOKENS, decoder.getGraph().getInput(0).getName());
         assertEquals(TokenizerGraphs.PIXELS, decoder.getGraph().getOutput(0).getName());

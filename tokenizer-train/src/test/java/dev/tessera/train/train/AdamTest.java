@@ -78,4 +78,23 @@ class AdamTest {
         assertThrows(IllegalArgumentException.class, () -> new Adam(0));
         assertThrows(IllegalArgumentException.class, () -> new Adam(Double.NaN));
     }
+
+    @Test
+    void decoupledWeightDecayShrinksTheWeightBeforeTheAdamStep() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray w = manager.create(new float[] {1, 5});
+            w.setRequiresGradient(true);
+            NDArray m = manager.zeros(w.getShape());
+            NDArray v = manager.zeros(w.getShape());
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                collector.backward(w.sub(manager.create(3f)).square().sum());
+            }
+            AdamKernel.update(w, m, v, 1, 0.1, 0.5, 0.9, 0.999, 1e-8);
+            // AdamW: w·(1 − lr·λ) = w·0.95, then the first Adam step of ∓lr: 0.95 + 0.1, 4.75 − 0.1.
+            assertArrayEquals(new float[] {1.05f, 4.65f}, w.toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {-0.4f, 0.4f}, m.toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {0.016f, 0.016f}, v.toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {0, 0}, w.getGradient().toFloatArray());
+        }
+    }
 }

@@ -1,11 +1,18 @@
 package dev.tessera.train.train;
 
+import static dev.tessera.train.io.TensorFixtures.AWKWARD;
+import static dev.tessera.train.io.TensorFixtures.bits;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+
+import dev.tessera.train.io.NumpyReader;
+import dev.tessera.train.io.SafeTensors;
 import dev.tessera.train.model.FloatTensor;
 
 import org.junit.jupiter.api.Test;
@@ -20,30 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** {@link TensorFile} and {@link Checkpoint} on disk. */
+/** {@link Checkpoint} on disk. */
 class CheckpointTest {
-
-    /** Values whose bits a text or double round trip would not keep. */
-    private static final float[] AWKWARD = {
-        1f / 3, -0.0f, Float.MIN_VALUE, Float.MAX_VALUE, Float.NEGATIVE_INFINITY, 1e-38f
-    };
-
-    private static int[] bits(float[] values) {
-        int[] bits = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            bits[i] = Float.floatToRawIntBits(values[i]);
-        }
-        return bits;
-    }
-
-    private static Map<String, FloatTensor> tensors() {
-        Map<String, FloatTensor> t = new LinkedHashMap<>();
-        t.put("encoder.stem.weight", new FloatTensor(new long[] {2, 3}, AWKWARD));
-        t.put("scalar", new FloatTensor(new long[] {}, new float[] {(float) Math.PI}));
-        t.put("empty", new FloatTensor(new long[] {0, 4}, new float[0]));
-        t.put("ü-name", new FloatTensor(new long[] {1}, new float[] {7}));
-        return t;
-    }
 
     private static Checkpoint checkpoint(int step, float scale) {
         Map<String, FloatTensor> params = new LinkedHashMap<>();
@@ -72,40 +57,6 @@ class CheckpointTest {
     }
 
     private static final List<String> ORDER = List.of("z.weight", "a.bias", "quantizer.ema");
-
-    @Test
-    void tensorFileRoundTripKeepsEveryBit(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("t.bin");
-        Map<String, FloatTensor> written = tensors();
-        TensorFile.write(file, written);
-        Map<String, FloatTensor> read = TensorFile.read(file);
-        assertEquals(List.copyOf(written.keySet()), List.copyOf(read.keySet()));
-        for (String name : written.keySet()) {
-            assertArrayEquals(written.get(name).shape(), read.get(name).shape(), name);
-            assertArrayEquals(bits(written.get(name).data()), bits(read.get(name).data()), name);
-        }
-    }
-
-    @Test
-    void truncatedTensorFileIsAnIOException(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("t.bin");
-        TensorFile.write(file, tensors());
-        byte[] bytes = Files.readAllBytes(file);
-        for (int keep : new int[] {bytes.length - 1, bytes.length / 2, 6, 0}) {
-            Path cut = dir.resolve("cut" + keep + ".bin");
-            Files.write(cut, java.util.Arrays.copyOf(bytes, keep));
-            IOException e = assertThrows(IOException.class, () -> TensorFile.read(cut));
-            assertTrue(e.getMessage().contains("truncated"), keep + ": " + e.getMessage());
-        }
-    }
-
-    @Test
-    void fileWithoutTheMagicNumberIsRefused(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("t.bin");
-        Files.writeString(file, "not tensors at all");
-        IOException e = assertThrows(IOException.class, () -> TensorFile.read(file));
-        assertTrue(e.getMessage().contains("bad magic number"), e.getMessage());
-    }
 
     @Test
     void checkpointRoundTripIsExact(@TempDir Path dir) throws IOException {
@@ -148,6 +99,31 @@ class CheckpointTest {
     }
 
     @Test
+    void tensorsAreSafetensorsFilesThatPythonReads(@TempDir Path dir) throws Exception {
+        Checkpoint saved = checkpoint(7, 0.125f);
+        Path folder = saved.save(dir, ORDER);
+        SafeTensors.Contents params = SafeTensors.read(folder.resolve("parameters.safetensors"));
+        assertEquals(ORDER, List.copyOf(params.tensors().keySet()));
+        assertEquals(
+                Map.of("producer", "tessera", "step", "7", "buffers", "quantizer.ema"),
+                params.metadata());
+        SafeTensors.Contents adam = SafeTensors.read(folder.resolve("adam.safetensors"));
+        assertEquals(saved.adamMoments(), adam.tensors());
+        assertEquals("14", adam.metadata().get("adam_step"));
+
+        JsonObject python = NumpyReader.read(folder.resolve("parameters.safetensors"));
+        assertEquals(
+                "quantizer.ema",
+                python.getAsJsonObject("__metadata__").get("buffers").getAsString());
+        JsonObject weight = python.getAsJsonObject("z.weight");
+        int[] pythonBits =
+                weight.getAsJsonArray("bits").asList().stream()
+                        .mapToInt(b -> (int) b.getAsLong())
+                        .toArray();
+        assertArrayEquals(bits(AWKWARD), pythonBits, "Python reads the very bits saved");
+    }
+
+    @Test
     void directoryWithoutACheckpointGivesAnActionableMessage(@TempDir Path dir) {
         assertFalse(Checkpoint.exists(dir));
         IOException e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
@@ -158,7 +134,7 @@ class CheckpointTest {
     @Test
     void truncatedParameterFileFailsTheLoad(@TempDir Path dir) throws IOException {
         Path folder = checkpoint(4, 1f).save(dir, ORDER);
-        Path params = folder.resolve("params.bin");
+        Path params = folder.resolve("parameters.safetensors");
         byte[] bytes = Files.readAllBytes(params);
         Files.write(params, java.util.Arrays.copyOf(bytes, bytes.length - 5));
         IOException e = assertThrows(IOException.class, () -> Checkpoint.load(dir));

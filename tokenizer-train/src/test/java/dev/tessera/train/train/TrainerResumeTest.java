@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A run interrupted after an epoch and resumed from its checkpoint ends with exactly the parameters
@@ -75,10 +76,7 @@ class TrainerResumeTest {
                 () -> trainer(quantizer, config, dir, stopAfter).train(DATA, null));
         Checkpoint checkpoint = Checkpoint.load(dir);
         assertEquals(stopAfter, checkpoint.step());
-        try (TrainedTokenizer model = trainer(quantizer, config, dir, -1).train(DATA, checkpoint)) {
-            assertEquals(config.steps(), model.history().steps());
-            return model.params().snapshot();
-        }
+        return resume(quantizer, config, dir, checkpoint);
     }
 
     private static void assertSameParameters(
@@ -90,15 +88,27 @@ class TrainerResumeTest {
                                 tensor.data(), actual.get(name).data(), 0f, name + " differs"));
     }
 
+    /** 64 images in batches of 16: 4 steps per epoch, 3 epochs. */
+    private static final TrainConfig GMVQ_RUN = new TrainConfig(12, 16, 2e-3, 11, 1, 2);
+
+    private static final QuantizerConfig GMVQ = GmVqConfig.defaults(8, 2);
+
+    /** The uninterrupted {@link #GMVQ_RUN}, trained once for the tests that compare with it. */
+    private static Map<String, FloatTensor> uninterruptedGmVq;
+
+    private static synchronized Map<String, FloatTensor> uninterruptedGmVq(Path dir) {
+        if (uninterruptedGmVq == null) {
+            uninterruptedGmVq = uninterrupted(GMVQ, GMVQ_RUN, dir);
+        }
+        return uninterruptedGmVq;
+    }
+
     @Test
     void resumedGmVqRunEndsWithTheParametersOfAnUninterruptedOne(@TempDir Path tmp)
             throws Exception {
-        // 64 images in batches of 16: 4 steps per epoch, 3 epochs; interrupted after epoch 1.
-        TrainConfig config = new TrainConfig(12, 16, 2e-3, 11, 1, 2);
-        QuantizerConfig gm = GmVqConfig.defaults(8, 2);
+        // Interrupted after epoch 1.
         assertSameParameters(
-                uninterrupted(gm, config, tmp.resolve("a")),
-                resumed(gm, config, tmp.resolve("b"), 4));
+                uninterruptedGmVq(tmp.resolve("a")), resumed(GMVQ, GMVQ_RUN, tmp.resolve("b"), 4));
     }
 
     @Test
@@ -109,6 +119,42 @@ class TrainerResumeTest {
         assertSameParameters(
                 uninterrupted(ema, config, tmp.resolve("a")),
                 resumed(ema, config, tmp.resolve("b"), 8));
+    }
+
+    /**
+     * A checkpoint of format 1 (TSK1 tensor files), written by the trainer before safetensors after
+     * step 4 of {@link #GMVQ_RUN} (see {@code tsk1-checkpoint/ORIGIN.txt}). It loads, equals its
+     * copy in today's format, and resumes bit for bit as that copy does. (Its first four steps ran
+     * with the optimiser of that commit, so the end of a run of today's code from step 0 is no
+     * reference for it.)
+     */
+    @Test
+    void aTsk1CheckpointResumesAsItsCopyInTodaysFormat(@TempDir Path tmp) throws Exception {
+        Checkpoint tsk1 =
+                Checkpoint.load(Path.of(getClass().getResource("tsk1-checkpoint").toURI()));
+        assertEquals(4, tsk1.step());
+        assertEquals(12, tsk1.steps());
+        assertEquals(4, tsk1.adamStep());
+        assertEquals(18, tsk1.params().size());
+        assertEquals(Set.of("quantizer.log_posterior_variance"), tsk1.buffers());
+        assertEquals(2, tsk1.history().size());
+        assertEquals("11", tsk1.settings().get("seed"));
+
+        tsk1.save(tmp.resolve("copy"), List.copyOf(tsk1.params().keySet()));
+        Checkpoint copy = Checkpoint.load(tmp.resolve("copy"));
+        assertEquals(tsk1, copy);
+
+        assertSameParameters(
+                resume(GMVQ, GMVQ_RUN, tmp.resolve("b"), copy),
+                resume(GMVQ, GMVQ_RUN, tmp.resolve("a"), tsk1));
+    }
+
+    private static Map<String, FloatTensor> resume(
+            QuantizerConfig quantizer, TrainConfig config, Path dir, Checkpoint checkpoint) {
+        try (TrainedTokenizer model = trainer(quantizer, config, dir, -1).train(DATA, checkpoint)) {
+            assertEquals(config.steps(), model.history().steps());
+            return model.params().snapshot();
+        }
     }
 
     @Test

@@ -9,19 +9,29 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.inprocess.InProcessChannelBuilder;
 
 import java.io.IOException;
+import java.util.concurrent.ScheduledExecutorService;
 
-/** Opens the channel a {@link TokenizerClientConfig} describes. */
+/**
+ * Opens the channel a {@link TokenizerClientConfig} describes, with gRPC's retries set up from its
+ * {@link RetryPolicy}.
+ */
 final class ClientChannels {
 
     private ClientChannels() {}
 
-    static ManagedChannel open(TokenizerClientConfig config) {
+    /**
+     * @param timer runs an in-process channel's deadlines and retry waits (a test's manual clock);
+     *     null for gRPC's own
+     */
+    static ManagedChannel open(TokenizerClientConfig config, ScheduledExecutorService timer) {
         if (config.inProcess()) {
             String name =
                     config.target().substring(TokenizerClientConfig.IN_PROCESS_PREFIX.length());
-            return InProcessChannelBuilder.forName(name)
-                    .maxInboundMessageSize(config.maxInboundMessageBytes())
-                    .build();
+            InProcessChannelBuilder builder = InProcessChannelBuilder.forName(name);
+            if (timer != null) {
+                builder.scheduledExecutorService(timer);
+            }
+            return configure(builder, config).build();
         }
         ManagedChannelBuilder<?> builder;
         if (config.tls() == null) {
@@ -34,9 +44,22 @@ final class ClientChannels {
                 throw unreadable(config.tls(), e);
             }
         }
-        return builder.maxInboundMessageSize(config.maxInboundMessageBytes())
-                .userAgent("tessera-client")
-                .build();
+        return configure(builder, config).userAgent("tessera-client").build();
+    }
+
+    private static ManagedChannelBuilder<?> configure(
+            ManagedChannelBuilder<?> builder, TokenizerClientConfig config) {
+        builder.maxInboundMessageSize(config.maxInboundMessageBytes());
+        RetryPolicy retry = config.retry();
+        if (!retry.retries()) {
+            return builder.disableRetry();
+        }
+        // gRPC caps a service config's maxAttempts at the channel's limit (5 unless raised).
+        return builder.defaultServiceConfig(retry.serviceConfig())
+                .enableRetry()
+                .maxRetryAttempts(retry.maxAttempts())
+                .perRpcBufferLimit(RetryPolicy.MAX_RETRIED_REQUEST_BYTES)
+                .retryBufferSize(RetryPolicy.RETRY_BUFFER_BYTES);
     }
 
     private static ChannelCredentials tls(TlsSettings settings) throws IOException {

@@ -1,6 +1,11 @@
 package dev.tessera.runtime.client;
 
+import dev.tessera.api.v1.TokenizerServiceGrpc;
+
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -8,23 +13,33 @@ import java.util.Objects;
  * reachable, restarting or shutting down). No other status is retried: a bad request stays bad, and
  * {@code RESOURCE_EXHAUSTED} or {@code DEADLINE_EXCEEDED} retried at once would only add load.
  *
- * <p>The wait before retry {@code r} (1 for the second attempt) is {@code min(maxBackoff,
- * initialBackoff · multiplier^(r-1))}, scaled by a random factor in {@code [1 - jitter, 1 +
- * jitter]} so that many clients cut off together do not come back together, and capped again at
- * {@code maxBackoff}. Retries never outlive the call's deadline.
+ * <p>gRPC's own retry support carries it out: the policy becomes the {@code retryPolicy} of the
+ * channel's service config ({@link #serviceConfig()}). The wait before retry {@code r} (1 for the
+ * second attempt) is {@code min(maxBackoff, initialBackoff · multiplier^(r-1))}, scaled by a random
+ * factor in [0.8, 1.2] so that many clients cut off together do not come back together. Retries
+ * never outlive the call's deadline: when it passes, during an attempt or a wait, the call ends
+ * with {@code DEADLINE_EXCEEDED}.
+ *
+ * <p>gRPC replays a call from a copy of its request, kept until the call commits (its first
+ * response arrives, or it ends): a request over 64 MiB (the server's default {@code
+ * --max-message-bytes}), or one arriving while the client's copies already hold 256 MiB, is sent
+ * once and not retried. A streaming call is retried only until its first response: after that,
+ * {@code UNAVAILABLE} ends it.
  *
  * @param maxAttempts attempts in all, the first included; 1 disables retries
  * @param initialBackoff wait before the first retry, positive
- * @param maxBackoff longest wait between attempts, at least {@code initialBackoff}
+ * @param maxBackoff longest wait between attempts before the random factor, at least {@code
+ *     initialBackoff}
  * @param multiplier growth of the wait per retry, at least 1
- * @param jitter relative random spread of each wait, in [0, 1]
  */
 public record RetryPolicy(
-        int maxAttempts,
-        Duration initialBackoff,
-        Duration maxBackoff,
-        double multiplier,
-        double jitter) {
+        int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier) {
+
+    /** The largest request kept for a retry (gRPC's per-call retry buffer). */
+    static final long MAX_RETRIED_REQUEST_BYTES = 64L << 20;
+
+    /** The most request bytes one client keeps for retries at once (gRPC's retry buffer). */
+    static final long RETRY_BUFFER_BYTES = 256L << 20;
 
     /** Validates every field. */
     public RetryPolicy {
@@ -48,14 +63,11 @@ public record RetryPolicy(
             throw new IllegalArgumentException(
                     "multiplier: expected a finite number ≥ 1, got " + multiplier);
         }
-        if (!(jitter >= 0 && jitter <= 1)) {
-            throw new IllegalArgumentException("jitter: expected a value in [0, 1], got " + jitter);
-        }
     }
 
     /** Up to 4 attempts, waiting about 0.1 s, 0.2 s, 0.4 s (±20 %) in between, at most 2 s. */
     public static RetryPolicy defaults() {
-        return new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.2);
+        return new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(2), 2.0);
     }
 
     /** One attempt, no retries. */
@@ -65,33 +77,46 @@ public record RetryPolicy(
 
     /** This policy with another number of attempts. */
     public RetryPolicy withMaxAttempts(int attempts) {
-        return new RetryPolicy(attempts, initialBackoff, maxBackoff, multiplier, jitter);
+        return new RetryPolicy(attempts, initialBackoff, maxBackoff, multiplier);
     }
 
     /** This policy with other waits: the first and the longest. */
     public RetryPolicy withBackoff(Duration initial, Duration max) {
-        return new RetryPolicy(maxAttempts, initial, max, multiplier, jitter);
+        return new RetryPolicy(maxAttempts, initial, max, multiplier);
     }
 
-    /** This policy with another random spread. */
-    public RetryPolicy withJitter(double newJitter) {
-        return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, multiplier, newJitter);
+    /** True if a failed call may be tried again. */
+    public boolean retries() {
+        return maxAttempts > 1;
     }
 
     /**
-     * The wait before retry {@code retry}.
+     * The gRPC service config that applies this policy to every method of {@code
+     * tessera.v1.TokenizerService}, in the JSON-like form {@code
+     * ManagedChannelBuilder.defaultServiceConfig} takes (numbers as {@link Double}).
      *
-     * @param retry 1 for the wait before the second attempt, 2 before the third, ...
-     * @param uniform a random number in [0, 1) that picks the point in the jitter range
-     * @return the wait in nanoseconds, in {@code [0, maxBackoff]}
+     * @throws IllegalStateException for {@link #none()}: gRPC's retry policy needs two attempts
      */
-    public long backoffNanos(int retry, double uniform) {
-        if (retry < 1) {
-            throw new IllegalArgumentException("retry: expected ≥ 1, got " + retry);
+    public Map<String, ?> serviceConfig() {
+        if (!retries()) {
+            throw new IllegalStateException("a policy of one attempt has no gRPC retry policy");
         }
-        double max = maxBackoff.toNanos();
-        double base = Math.min(max, initialBackoff.toNanos() * Math.pow(multiplier, retry - 1));
-        double spread = 1 - jitter + 2 * jitter * uniform;
-        return (long) Math.min(max, base * spread);
+        Map<String, ?> retryPolicy =
+                Map.of(
+                        "maxAttempts", (double) maxAttempts,
+                        "initialBackoff", protoDuration(initialBackoff),
+                        "maxBackoff", protoDuration(maxBackoff),
+                        "backoffMultiplier", multiplier,
+                        "retryableStatusCodes", List.of("UNAVAILABLE"));
+        Map<String, ?> method =
+                Map.of(
+                        "name", List.of(Map.of("service", TokenizerServiceGrpc.SERVICE_NAME)),
+                        "retryPolicy", retryPolicy);
+        return Map.of("methodConfig", List.of(method));
+    }
+
+    /** {@code 0.100000000s}: the JSON form of a protobuf Duration that the service config uses. */
+    private static String protoDuration(Duration d) {
+        return String.format(Locale.ROOT, "%d.%09ds", d.getSeconds(), d.getNano());
     }
 }

@@ -14,8 +14,10 @@ import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.WireTensors;
 
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 
 import java.nio.file.Path;
@@ -23,8 +25,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A client of a Tessera tokenizer server ({@code tessera.v1.TokenizerService}): encode images into
@@ -44,9 +47,10 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>Every call runs under one deadline ({@link TokenizerClientConfig#deadline()}), retries
- * included. Only {@code UNAVAILABLE} is retried, with exponential backoff and jitter ({@link
- * RetryPolicy}); every other failure, and the last {@code UNAVAILABLE}, is thrown as a {@link
- * TokenizerClientException} carrying the status code and the server's message. A model is named by
+ * included. Only {@code UNAVAILABLE} is retried, by gRPC's retry policy, with exponential backoff
+ * and jitter ({@link RetryPolicy}); every other failure, the last {@code UNAVAILABLE}, and a
+ * deadline that passes while waiting to retry are thrown as a {@link TokenizerClientException}
+ * carrying the status code, the server's message and the number of attempts. A model is named by
  * its name and version; a null or empty version selects the server's highest, a null or empty name
  * the server's only model.
  *
@@ -61,17 +65,14 @@ public final class TokenizerClient implements AutoCloseable {
     private final TokenizerClientConfig config;
     private final ManagedChannel channel;
     private final TokenizerServiceBlockingStub stub;
-    private final RetryingCaller caller;
+    private final Deadline.Ticker ticker;
 
-    private TokenizerClient(TokenizerClientConfig config, ManagedChannel channel) {
+    private TokenizerClient(
+            TokenizerClientConfig config, ManagedChannel channel, Deadline.Ticker ticker) {
         this.config = config;
         this.channel = channel;
         this.stub = withToken(TokenizerServiceGrpc.newBlockingStub(channel), config.bearerToken());
-        this.caller =
-                new RetryingCaller(
-                        config.retry(),
-                        config.deadline(),
-                        () -> ThreadLocalRandom.current().nextDouble());
+        this.ticker = ticker;
     }
 
     private static TokenizerServiceBlockingStub withToken(
@@ -91,8 +92,18 @@ public final class TokenizerClient implements AutoCloseable {
      * @throws IllegalArgumentException if a TLS file cannot be read as PEM
      */
     public static TokenizerClient connect(TokenizerClientConfig config) {
+        return connect(config, null, Deadline.getSystemTicker());
+    }
+
+    /**
+     * A client whose deadlines are read from {@code ticker} and whose in-process channel waits on
+     * {@code timer} (null: gRPC's own): a test's manual clock.
+     */
+    static TokenizerClient connect(
+            TokenizerClientConfig config, ScheduledExecutorService timer, Deadline.Ticker ticker) {
         Objects.requireNonNull(config, "config");
-        return new TokenizerClient(config, ClientChannels.open(config));
+        Objects.requireNonNull(ticker, "ticker");
+        return new TokenizerClient(config, ClientChannels.open(config, timer), ticker);
     }
 
     /** A plaintext client of {@code host:port} with the default deadline and retries. */
@@ -112,11 +123,7 @@ public final class TokenizerClient implements AutoCloseable {
 
     /** Every model the server holds, by name then version. */
     public List<ModelSummary> listModels() {
-        return caller.call(
-                        "ListModels",
-                        d ->
-                                stub.withDeadline(d)
-                                        .listModels(ListModelsRequest.getDefaultInstance()))
+        return call("ListModels", s -> s.listModels(ListModelsRequest.getDefaultInstance()))
                 .getModelsList();
     }
 
@@ -130,7 +137,7 @@ public final class TokenizerClient implements AutoCloseable {
     public GetModelResponse getModel(String name, String version) {
         GetModelRequest request =
                 GetModelRequest.newBuilder().setModel(WireMessages.modelRef(name, version)).build();
-        return caller.call("GetModel", d -> stub.withDeadline(d).getModel(request));
+        return call("GetModel", s -> s.getModel(request));
     }
 
     /**
@@ -178,7 +185,7 @@ public final class TokenizerClient implements AutoCloseable {
     }
 
     private TokenBatch encode(EncodeRequest request, int count) {
-        EncodeResponse response = caller.call("Encode", d -> stub.withDeadline(d).encode(request));
+        EncodeResponse response = call("Encode", s -> s.encode(request));
         return WireMessages.tokens("Encode", response.getTokens(), count);
     }
 
@@ -198,8 +205,23 @@ public final class TokenizerClient implements AutoCloseable {
                         .setTokens(WireTensors.tokenGrid(tokens))
                         .setRequestId(requestId())
                         .build();
-        DecodeResponse response = caller.call("Decode", d -> stub.withDeadline(d).decode(request));
+        DecodeResponse response = call("Decode", s -> s.decode(request));
         return WireMessages.images("Decode", response.getPixels(), tokens.count());
+    }
+
+    /**
+     * Runs one logical call under the configured deadline, which bounds gRPC's retries too, and
+     * turns its failure into a {@link TokenizerClientException}.
+     */
+    private <T> T call(String method, Function<TokenizerServiceBlockingStub, T> rpc) {
+        CallAttempts attempts = new CallAttempts();
+        Deadline deadline =
+                Deadline.after(config.deadline().toNanos(), TimeUnit.NANOSECONDS, ticker);
+        try {
+            return rpc.apply(stub.withDeadline(deadline).withInterceptors(attempts));
+        } catch (StatusRuntimeException e) {
+            throw attempts.failure(method, e);
+        }
     }
 
     /** One id per logical call, kept across its retries, so server logs can be matched to it. */

@@ -18,17 +18,18 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A scripted stand-in for the tokenizer service: Encode first answers the queued failures, one per
- * call, then succeeds with the token grid [N,1,1] holding 0..N-1; it can be made slow, and it
- * records every call's {@code authorization} header.
+ * call, then succeeds with the token grid [N,1,1] holding 0..N-1; it can be made to hang until the
+ * call is cancelled, and it records every call's {@code authorization} header.
  */
 final class FakeTokenizerService extends TokenizerServiceGrpc.TokenizerServiceImplBase {
 
@@ -39,7 +40,9 @@ final class FakeTokenizerService extends TokenizerServiceGrpc.TokenizerServiceIm
     final Queue<Status> failures = new ConcurrentLinkedQueue<>();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     final List<String> requestIds = new CopyOnWriteArrayList<>();
-    volatile Duration delay = Duration.ZERO;
+    /** One permit per Encode call received. */
+    final Semaphore received = new Semaphore(0);
+    volatile boolean hang;
 
     /** The service with an interceptor that records the authorization header ("" when absent). */
     ServerServiceDefinition definition() {
@@ -60,7 +63,10 @@ final class FakeTokenizerService extends TokenizerServiceGrpc.TokenizerServiceIm
     public void encode(EncodeRequest request, StreamObserver<EncodeResponse> response) {
         encodeCalls.incrementAndGet();
         requestIds.add(request.getRequestId());
-        waitOrUntilCancelled();
+        received.release();
+        if (hang) {
+            awaitCancellation();
+        }
         Status failure = failures.poll();
         if (failure != null) {
             response.onError(failure.asRuntimeException());
@@ -87,15 +93,13 @@ final class FakeTokenizerService extends TokenizerServiceGrpc.TokenizerServiceIm
         response.onCompleted();
     }
 
-    private void waitOrUntilCancelled() {
-        long end = System.nanoTime() + delay.toNanos();
-        while (System.nanoTime() < end && !Context.current().isCancelled()) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    private static void awaitCancellation() {
+        CountDownLatch cancelled = new CountDownLatch(1);
+        Context.current().addListener(context -> cancelled.countDown(), Runnable::run);
+        try {
+            cancelled.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

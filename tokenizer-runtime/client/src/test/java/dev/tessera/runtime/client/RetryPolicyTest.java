@@ -1,40 +1,51 @@
 package dev.tessera.runtime.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 class RetryPolicyTest {
 
-    private static final long MS = 1_000_000L;
-
     @Test
-    void backoffGrowsExponentiallyUpToTheCap() {
-        RetryPolicy p =
-                new RetryPolicy(10, Duration.ofMillis(100), Duration.ofMillis(500), 2.0, 0.0);
-        assertEquals(100 * MS, p.backoffNanos(1, 0.7));
-        assertEquals(200 * MS, p.backoffNanos(2, 0.7));
-        assertEquals(400 * MS, p.backoffNanos(3, 0.7));
-        assertEquals(500 * MS, p.backoffNanos(4, 0.7));
-        assertEquals(500 * MS, p.backoffNanos(60, 0.7));
+    void theDefaultsBecomeGrpcsRetryPolicyForTheTokenizerService() {
+        assertEquals(
+                Map.of(
+                        "methodConfig",
+                        List.of(
+                                Map.of(
+                                        "name",
+                                        List.of(Map.of("service", "tessera.v1.TokenizerService")),
+                                        "retryPolicy",
+                                        Map.of(
+                                                "maxAttempts", 4.0,
+                                                "initialBackoff", "0.100000000s",
+                                                "maxBackoff", "2.000000000s",
+                                                "backoffMultiplier", 2.0,
+                                                "retryableStatusCodes", List.of("UNAVAILABLE"))))),
+                RetryPolicy.defaults().serviceConfig());
     }
 
     @Test
-    void jitterSpreadsEachWaitAroundItsBase() {
+    void durationsAreWrittenToTheNanosecond() {
         RetryPolicy p =
-                new RetryPolicy(10, Duration.ofMillis(100), Duration.ofSeconds(5), 2.0, 0.2);
-        assertEquals(80 * MS, p.backoffNanos(1, 0.0));
-        assertEquals(100 * MS, p.backoffNanos(1, 0.5));
-        assertEquals(160 * MS, p.backoffNanos(2, 0.0));
-        assertEquals(240 * MS, p.backoffNanos(2, 1.0));
-        // Jitter never pushes a wait past the cap.
-        RetryPolicy capped = p.withBackoff(Duration.ofMillis(100), Duration.ofMillis(100));
-        assertEquals(100 * MS, capped.backoffNanos(1, 0.99));
-        assertEquals(80 * MS, capped.backoffNanos(1, 0.0));
+                new RetryPolicy(7, Duration.ofNanos(1_500_000_001L), Duration.ofSeconds(61), 1.5);
+        @SuppressWarnings("unchecked")
+        Map<String, ?> retry =
+                (Map<String, ?>)
+                        ((Map<String, ?>)
+                                        ((List<?>) p.serviceConfig().get("methodConfig")).get(0))
+                                .get("retryPolicy");
+        assertEquals("1.500000001s", retry.get("initialBackoff"));
+        assertEquals("61.000000000s", retry.get("maxBackoff"));
+        assertEquals(7.0, retry.get("maxAttempts"));
+        assertEquals(1.5, retry.get("backoffMultiplier"));
     }
 
     @Test
@@ -42,25 +53,25 @@ class RetryPolicyTest {
         RetryPolicy d = RetryPolicy.defaults();
         assertEquals(4, d.maxAttempts());
         assertEquals(Duration.ofMillis(100), d.initialBackoff());
+        assertTrue(d.retries());
         assertEquals(1, RetryPolicy.none().maxAttempts());
+        assertFalse(RetryPolicy.none().retries());
+        assertThrows(IllegalStateException.class, () -> RetryPolicy.none().serviceConfig());
     }
 
     @Test
     void constructorRefusesNonsense() {
         Duration ms = Duration.ofMillis(1);
-        assertThrows(IllegalArgumentException.class, () -> new RetryPolicy(0, ms, ms, 2, 0));
+        assertThrows(IllegalArgumentException.class, () -> new RetryPolicy(0, ms, ms, 2));
         assertThrows(
-                IllegalArgumentException.class, () -> new RetryPolicy(2, Duration.ZERO, ms, 2, 0));
+                IllegalArgumentException.class, () -> new RetryPolicy(2, Duration.ZERO, ms, 2));
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> new RetryPolicy(2, Duration.ofSeconds(1), ms, 2, 0));
+                        () -> new RetryPolicy(2, Duration.ofSeconds(1), ms, 2));
         assertTrue(e.getMessage().startsWith("maxBackoff: expected ≥ initialBackoff"));
-        assertThrows(IllegalArgumentException.class, () -> new RetryPolicy(2, ms, ms, 0.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new RetryPolicy(2, ms, ms, 0.5));
         assertThrows(
-                IllegalArgumentException.class, () -> new RetryPolicy(2, ms, ms, Double.NaN, 0));
-        assertThrows(IllegalArgumentException.class, () -> new RetryPolicy(2, ms, ms, 2, 1.5));
-        assertThrows(
-                IllegalArgumentException.class, () -> RetryPolicy.defaults().backoffNanos(0, 0));
+                IllegalArgumentException.class, () -> new RetryPolicy(2, ms, ms, Double.NaN));
     }
 }

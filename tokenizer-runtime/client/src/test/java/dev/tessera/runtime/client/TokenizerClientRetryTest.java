@@ -2,11 +2,13 @@ package dev.tessera.runtime.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
+import dev.tessera.runtime.testing.ManualClock;
 
 import io.grpc.Server;
 import io.grpc.Status;
@@ -20,6 +22,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /** Retries, deadlines and the bearer token, against a scripted in-process fake server. */
@@ -37,7 +44,7 @@ class TokenizerClientRetryTest {
 
     @BeforeEach
     void startFake() throws IOException {
-        name = "fake-" + System.nanoTime();
+        name = "fake-" + UUID.randomUUID();
         server = InProcessServerBuilder.forName(name).addService(fake.definition()).build().start();
     }
 
@@ -120,50 +127,99 @@ class TokenizerClientRetryTest {
         }
     }
 
-    @Test
-    void slowServerIsCutOffAtTheDeadline() {
-        fake.delay = Duration.ofSeconds(10);
-        long start = System.nanoTime();
-        try (TokenizerClient client = client().deadline(Duration.ofMillis(300)).build()) {
-            TokenizerClientException e =
-                    assertThrows(
-                            TokenizerClientException.class,
-                            () -> client.encode("fake", null, TWO_IMAGES));
-            assertEquals(Status.Code.DEADLINE_EXCEEDED, e.code());
-            assertEquals(1, e.attempts());
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        assertTrue(seconds >= 0.29 && seconds < 3, "returned after " + seconds + " s");
+    /** A client whose deadlines and retry waits run on {@code clock}. */
+    private TokenizerClient clientOn(ManualClock clock, RetryPolicy retry, Duration deadline) {
+        return TokenizerClient.connect(
+                client().retry(retry).deadline(deadline).config(), clock, clock.ticker());
     }
 
     @Test
-    void retriesStopBeforeTheDeadline() {
+    void aHangingServerIsCutOffAtTheDeadline() throws Exception {
+        fake.hang = true;
+        ManualClock clock = new ManualClock();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try (TokenizerClient client = clientOn(clock, FAST, Duration.ofMillis(300))) {
+            Future<TokenBatch> call = caller.submit(() -> client.encode("fake", null, TWO_IMAGES));
+            assertTrue(fake.received.tryAcquire(30, TimeUnit.SECONDS), "the call never arrived");
+            clock.awaitTaskIn(Duration.ofMillis(300));
+            clock.advance(Duration.ofMillis(299));
+            assertFalse(call.isDone(), "nothing but the deadline can end this call");
+            clock.advance(Duration.ofMillis(1));
+            ExecutionException failed =
+                    assertThrows(ExecutionException.class, () -> call.get(30, TimeUnit.SECONDS));
+            TokenizerClientException e = (TokenizerClientException) failed.getCause();
+            assertEquals(Status.Code.DEADLINE_EXCEEDED, e.code());
+            assertEquals(1, e.attempts());
+        } finally {
+            caller.shutdownNow();
+        }
+        assertEquals(Duration.ofMillis(300), clock.elapsed());
+        assertEquals(1, fake.encodeCalls.get());
+    }
+
+    @Test
+    void retriesStopAtTheDeadline() throws Exception {
         for (int i = 0; i < 1000; i++) {
             fake.failures.add(Status.UNAVAILABLE.withDescription("down"));
         }
+        // Every wait is 50 ms × a random factor in [0.8, 1.2]: 40 to 60 ms.
         RetryPolicy patient =
                 RetryPolicy.defaults()
                         .withMaxAttempts(1000)
                         .withBackoff(Duration.ofMillis(50), Duration.ofMillis(50));
-        long start = System.nanoTime();
-        try (TokenizerClient client =
-                client().retry(patient).deadline(Duration.ofMillis(400)).build()) {
-            TokenizerClientException e =
-                    assertThrows(
-                            TokenizerClientException.class,
-                            () -> client.encode("fake", null, TWO_IMAGES));
-            // Usually the next wait would pass the deadline, and the last UNAVAILABLE is kept;
-            // when the last wait leaves only a sliver of time, that attempt runs out of it.
-            if (e.code() == Status.Code.UNAVAILABLE) {
-                assertTrue(e.getMessage().contains("deadline of 0.4 s"), e.getMessage());
-            } else {
-                assertEquals(Status.Code.DEADLINE_EXCEEDED, e.code(), e.getMessage());
-            }
-            assertTrue(e.attempts() >= 3 && e.attempts() <= 10, "attempts " + e.attempts());
+        Duration deadline = Duration.ofMillis(400);
+        ManualClock clock = new ManualClock();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try (TokenizerClient client = clientOn(clock, patient, deadline)) {
+            Future<TokenBatch> call = caller.submit(() -> client.encode("fake", null, TWO_IMAGES));
+            waitOutRetriesUntil(clock, deadline);
+            ExecutionException failed =
+                    assertThrows(ExecutionException.class, () -> call.get(30, TimeUnit.SECONDS));
+            TokenizerClientException e = (TokenizerClientException) failed.getCause();
+            assertEquals(Status.Code.DEADLINE_EXCEEDED, e.code(), e.getMessage());
+            // 6 waits of at most 60 ms fit into 400 ms, 10 of at least 40 ms do not all fit.
+            assertTrue(e.attempts() >= 7 && e.attempts() <= 11, "attempts " + e.attempts());
+            assertEquals(e.attempts(), fake.encodeCalls.get());
+            assertTrue(
+                    e.getMessage()
+                            .endsWith(
+                                    " (the call's deadline passed while waiting to retry; the"
+                                            + " last attempt failed with UNAVAILABLE: down)"),
+                    e.getMessage());
+        } finally {
+            caller.shutdownNow();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        assertTrue(seconds < 0.4 + 0.5, "returned after " + seconds + " s");
-        assertTrue(fake.encodeCalls.get() < 1000);
+        assertEquals(deadline, clock.elapsed(), "the call ended at its deadline, not later");
+    }
+
+    /**
+     * Plays the clock for a call that keeps failing: each time the client waits to retry, moves
+     * time to the end of the wait, until the next wait would end after {@code deadline}; then moves
+     * time to the deadline. The call's deadline timer is the task due at {@code deadline}; tasks
+     * beyond a second are gRPC's idle timer.
+     */
+    private static void waitOutRetriesUntil(ManualClock clock, Duration deadline)
+            throws InterruptedException {
+        while (true) {
+            Duration left = deadline.minus(clock.elapsed());
+            Duration wait =
+                    retryWait(
+                            clock.awaitPending(d -> retryWait(d, left) != null, "a retry wait"),
+                            left);
+            if (wait.compareTo(left) >= 0) {
+                clock.advance(left);
+                return;
+            }
+            clock.advance(wait);
+        }
+    }
+
+    /** The pending wait that is not the deadline's nor gRPC's idle timer; null if none. */
+    private static Duration retryWait(List<Duration> delays, Duration deadlineIn) {
+        return delays.stream()
+                .filter(d -> !d.equals(deadlineIn) && d.compareTo(Duration.ofSeconds(1)) < 0)
+                .findFirst()
+                .orElse(null);
     }
 
     @Test

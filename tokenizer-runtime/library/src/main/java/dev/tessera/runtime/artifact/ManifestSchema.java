@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The rules a {@code tokenizer.json} must satisfy before the runtime uses it: a known schema
- * version, a name and version, positive sizes, uint8 input and the graph tensor names.
+ * The rules a manifest must satisfy before the runtime uses it: a known schema version, a name and
+ * version, positive sizes, uint8 input, the graph tensor names, and for a model that takes any
+ * multiple of its downsampling factor, a training size and grid that agree with that factor.
  */
 public final class ManifestSchema {
 
@@ -20,14 +21,23 @@ public final class ManifestSchema {
     private ManifestSchema() {}
 
     /**
-     * Checks a manifest read from {@code tokenizer.json}.
+     * Checks a manifest read from {@code tessera.json}.
      *
-     * @throws TokenizerLoadException naming {@code tokenizer.json} and every problem found
+     * @throws TokenizerLoadException naming {@code tessera.json} and every problem found
      */
     public static void check(TokenizerManifest m) {
+        check(m, TokenizerDirectory.MANIFEST);
+    }
+
+    /**
+     * Checks a manifest read from the file {@code file}.
+     *
+     * @throws TokenizerLoadException naming {@code file} and every problem found
+     */
+    public static void check(TokenizerManifest m, String file) {
         if (m.getSchemaVersion() != SCHEMA_VERSION) {
             throw new TokenizerLoadException(
-                    TokenizerDirectory.MANIFEST
+                    file
                             + ": schema_version "
                             + m.getSchemaVersion()
                             + " is not supported (this runtime reads version "
@@ -56,9 +66,50 @@ public final class ManifestSchema {
         requireText(problems, "tensors.encoder_output", m.getTensors().getEncoderOutput());
         requireText(problems, "tensors.decoder_input", m.getTensors().getDecoderInput());
         requireText(problems, "tensors.decoder_output", m.getTensors().getDecoderOutput());
+        if (problems.isEmpty()) {
+            checkSizeMultiple(problems, m);
+        }
         if (!problems.isEmpty()) {
-            throw new TokenizerLoadException(
-                    TokenizerDirectory.MANIFEST + " is invalid: " + String.join("; ", problems));
+            throw new TokenizerLoadException(file + " is invalid: " + String.join("; ", problems));
+        }
+    }
+
+    /**
+     * A size multiple must be a multiple of the downsampling factor f (the same along both axes),
+     * and the training size a multiple of it, so that every size taken gives a whole grid.
+     */
+    private static void checkSizeMultiple(List<String> problems, TokenizerManifest m) {
+        int multiple = m.getInput().getSizeMultiple();
+        if (multiple == 0) {
+            return;
+        }
+        int h = m.getInput().getHeight();
+        int w = m.getInput().getWidth();
+        int gh = m.getGrid().getHeight();
+        int gw = m.getGrid().getWidth();
+        if (multiple < 0) {
+            problems.add("input.size_multiple: expected ≥ 0, got " + multiple);
+        } else if (h % gh != 0 || w % gw != 0 || h / gh != w / gw) {
+            problems.add(
+                    "input.size_multiple: a size multiple needs one downsampling factor, but input "
+                            + w
+                            + "x"
+                            + h
+                            + " and grid "
+                            + gw
+                            + "x"
+                            + gh
+                            + " give none");
+        } else if (multiple % (h / gh) != 0 || h % multiple != 0 || w % multiple != 0) {
+            problems.add(
+                    "input.size_multiple: expected a multiple of the downsampling factor "
+                            + h / gh
+                            + " that divides the training size "
+                            + w
+                            + "x"
+                            + h
+                            + ", got "
+                            + multiple);
         }
     }
 

@@ -22,17 +22,25 @@ import java.util.stream.Stream;
 
 /**
  * The files of a tokenizer directory (see docs/artifact.md) and the checks on them: reading and
- * writing {@code tokenizer.json}, SHA-256 checksums, and verification of a directory against its
- * manifest.
+ * writing the manifest {@code tessera.json}, SHA-256 checksums, and verification of a directory
+ * against its manifest. Directories written before the manifest's rename hold {@code
+ * tokenizer.json} instead; they are read as they are, and writing a manifest into one replaces that
+ * file.
  *
  * <p>Checksum keys are paths relative to the directory with {@code /} separators; every file but
- * {@code tokenizer.json} itself is listed. Files present on disk but absent from the manifest are
- * not an error, so that notes can be dropped next to a tokenizer without breaking it.
+ * the manifest itself is listed. Files present on disk but absent from the manifest are not an
+ * error, so that notes can be dropped next to a tokenizer without breaking it.
  */
 public final class TokenizerDirectory {
 
     /** The manifest file. */
-    public static final String MANIFEST = "tokenizer.json";
+    public static final String MANIFEST = "tessera.json";
+
+    /**
+     * The manifest's name in directories written before it was renamed: the file name Hugging
+     * Face's tokenizers library uses, with lowerCamelCase keys.
+     */
+    public static final String LEGACY_MANIFEST = "tokenizer.json";
 
     /** The encoder graph, uint8 [N,C,H,W] → int32 [N,h,w]. */
     public static final String ENCODER = "encoder.onnx";
@@ -51,33 +59,60 @@ public final class TokenizerDirectory {
     private TokenizerDirectory() {}
 
     /**
-     * Reads and checks {@code dir/tokenizer.json} (parse, then {@link ManifestSchema#check}).
+     * The name of the manifest file in {@code dir}: {@code tessera.json}, or {@code tokenizer.json}
+     * in a directory written before the rename that has no {@code tessera.json}.
+     */
+    public static String manifestName(Path dir) {
+        return !Files.exists(dir.resolve(MANIFEST)) && Files.exists(dir.resolve(LEGACY_MANIFEST))
+                ? LEGACY_MANIFEST
+                : MANIFEST;
+    }
+
+    /**
+     * Reads and checks the manifest of {@code dir} (parse, then {@link ManifestSchema#check}):
+     * {@code tessera.json}, or {@code tokenizer.json} where a directory written before holds only
+     * that.
      *
      * @throws TokenizerLoadException naming the file if it is missing, unreadable or invalid
      */
     public static TokenizerManifest readManifest(Path dir) {
-        Path file = dir.resolve(MANIFEST);
+        String name = manifestName(dir);
         String json;
         try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
+            json = Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new TokenizerLoadException(
-                    MANIFEST + ": not found in " + dir + "; is this a tokenizer directory?", e);
+                    MANIFEST
+                            + ": not found in "
+                            + dir
+                            + " (nor "
+                            + LEGACY_MANIFEST
+                            + ", its name before); is this a tokenizer directory?",
+                    e);
         } catch (IOException e) {
-            throw new TokenizerLoadException(
-                    MANIFEST + ": cannot be read (" + e.getMessage() + ")", e);
+            throw new TokenizerLoadException(name + ": cannot be read (" + e.getMessage() + ")", e);
         }
-        TokenizerManifest manifest = ManifestJson.parse(json);
-        ManifestSchema.check(manifest);
+        TokenizerManifest manifest = ManifestJson.parse(json, name);
+        ManifestSchema.check(manifest, name);
         return manifest;
     }
 
     /**
-     * Writes {@code dir/tokenizer.json} through a temporary file, so readers never see half a file.
+     * Whether {@code dir} holds a manifest under either name, the sign of a tokenizer directory.
+     */
+    public static boolean hasManifest(Path dir) {
+        return Files.isRegularFile(dir.resolve(MANIFEST))
+                || Files.isRegularFile(dir.resolve(LEGACY_MANIFEST));
+    }
+
+    /**
+     * Writes {@code dir/tessera.json} through a temporary file, so readers never see half a file,
+     * then deletes a {@code tokenizer.json} of a directory written before: one manifest per
+     * directory, and the one written last is what every reader sees.
      */
     public static void writeManifest(Path dir, TokenizerManifest manifest) throws IOException {
         Path target = dir.resolve(MANIFEST);
-        Path tmp = Files.createTempFile(dir, ".tokenizer", ".json.tmp");
+        Path tmp = Files.createTempFile(dir, ".tessera", ".json.tmp");
         try {
             Files.writeString(tmp, ManifestJson.print(manifest), StandardCharsets.UTF_8);
             try {
@@ -92,6 +127,7 @@ public final class TokenizerDirectory {
         } finally {
             Files.deleteIfExists(tmp);
         }
+        Files.deleteIfExists(dir.resolve(LEGACY_MANIFEST));
     }
 
     /** Lowercase hex SHA-256 of a file's bytes. */
@@ -107,8 +143,8 @@ public final class TokenizerDirectory {
     }
 
     /**
-     * Checksums of every regular file under {@code dir} except {@code tokenizer.json} and hidden
-     * temporary files, keyed by relative path with {@code /} separators, sorted.
+     * Checksums of every regular file under {@code dir} except the manifest (under either name) and
+     * hidden temporary files, keyed by relative path with {@code /} separators, sorted.
      */
     public static Map<String, String> checksums(Path dir) throws IOException {
         Map<String, String> sums = new TreeMap<>();
@@ -118,7 +154,7 @@ public final class TokenizerDirectory {
         }
         for (Path file : files) {
             String key = relativeName(dir, file);
-            if (!key.equals(MANIFEST) && !file.getFileName().toString().startsWith(".")) {
+            if (!isManifest(key) && !file.getFileName().toString().startsWith(".")) {
                 sums.put(key, sha256(file));
             }
         }
@@ -142,17 +178,18 @@ public final class TokenizerDirectory {
      */
     public static void verify(Path dir, TokenizerManifest manifest) {
         Map<String, String> expected = manifest.getSha256Map();
+        String manifestName = manifestName(dir);
         for (String required : REQUIRED_FILES) {
             if (!expected.containsKey(required)) {
                 throw new TokenizerLoadException(
                         required
                                 + ": no SHA-256 in "
-                                + MANIFEST
+                                + manifestName
                                 + "; the manifest is incomplete, re-export the tokenizer");
             }
         }
         for (Map.Entry<String, String> entry : new TreeMap<>(expected).entrySet()) {
-            verifyFile(dir, entry.getKey(), entry.getValue());
+            verifyFile(dir, manifestName, entry.getKey(), entry.getValue());
         }
     }
 
@@ -176,9 +213,7 @@ public final class TokenizerDirectory {
                             + m.getCodebookSize()
                             + ", "
                             + m.getCodeDim()
-                            + ") from codebook_size and code_dim in "
-                            + MANIFEST
-                            + ", got ("
+                            + ") from codebook_size and code_dim in the manifest, got ("
                             + codebook.rows()
                             + ", "
                             + codebook.cols()
@@ -187,19 +222,19 @@ public final class TokenizerDirectory {
         return codebook;
     }
 
-    private static void verifyFile(Path dir, String name, String expectedHex) {
+    private static void verifyFile(Path dir, String manifestName, String name, String expectedHex) {
         Path file = dir.resolve(name).normalize();
-        if (!file.startsWith(dir.normalize()) || name.equals(MANIFEST)) {
+        if (!file.startsWith(dir.normalize()) || isManifest(name)) {
             throw new TokenizerLoadException(
                     name
                             + ": not a file of the tokenizer directory; "
-                            + MANIFEST
+                            + manifestName
                             + " lists it in sha256"
                             + HINT);
         }
         if (!Files.isRegularFile(file)) {
             throw new TokenizerLoadException(
-                    name + ": missing from " + dir + " (listed in " + MANIFEST + ")" + HINT);
+                    name + ": missing from " + dir + " (listed in " + manifestName + ")" + HINT);
         }
         String actual;
         try {
@@ -217,6 +252,10 @@ public final class TokenizerDirectory {
                             + ")"
                             + HINT);
         }
+    }
+
+    private static boolean isManifest(String relativeName) {
+        return relativeName.equals(MANIFEST) || relativeName.equals(LEGACY_MANIFEST);
     }
 
     private static String abbreviate(String hex) {

@@ -1,6 +1,5 @@
 package dev.tessera.runtime.onnx;
 
-import dev.tessera.api.v1.TokenizerManifest;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.TokenBatch;
@@ -9,88 +8,80 @@ import dev.tessera.runtime.artifact.TokenizerDirectory;
 import java.util.List;
 
 /**
- * The checks of a {@link Tokenizer}'s inputs and of its encoder's output against the manifest; an
- * input refusal names the field ({@code pixels.shape}, {@code tokens.ids[i]}) and what was
- * expected.
+ * The checks of the batches one model run of a {@link Tokenizer} takes, and of its encoder's
+ * output: shapes by {@link ModelShapes} (a refusal names {@code pixels.shape} or {@code
+ * tokens.shape}), token ids in [0, K) (naming {@code tokens.ids[i]}), and one shape for all the
+ * batches of a run, which ONNX Runtime runs as one tensor.
  */
 final class BatchChecks {
 
-    private final int channels;
-    private final int height;
-    private final int width;
-    private final int gridHeight;
-    private final int gridWidth;
+    private final ModelShapes shapes;
     private final int codebookSize;
 
-    BatchChecks(TokenizerManifest m) {
-        channels = m.getInput().getChannels();
-        height = m.getInput().getHeight();
-        width = m.getInput().getWidth();
-        gridHeight = m.getGrid().getHeight();
-        gridWidth = m.getGrid().getWidth();
-        codebookSize = m.getCodebookSize();
-    }
-
-    /** The expected image shape written as {@code [N,C,H,W]} with the manifest's sizes. */
-    String imageShape() {
-        return "[N," + channels + "," + height + "," + width + "]";
+    BatchChecks(ModelShapes shapes, int codebookSize) {
+        this.shapes = shapes;
+        this.codebookSize = codebookSize;
     }
 
     /**
      * Checks every batch's image shape.
      *
-     * @return the number of images in all
+     * @return the shape of the tokens of all images together, {@code [N, h, w]}
+     * @throws IllegalArgumentException if there is no batch or the batches differ in size
      */
-    int images(List<ImageBatch> parts) {
+    long[] images(List<ImageBatch> parts) {
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("expected at least one batch of images, got none");
         }
-        int count = 0;
+        long[] all = null;
         for (ImageBatch images : parts) {
-            if (images.channels() != channels
-                    || images.height() != height
-                    || images.width() != width) {
-                throw new InvalidInputException(
-                        "pixels.shape",
-                        "pixels.shape: expected " + imageShape() + ", got " + images.shapeString());
-            }
-            count = Math.addExact(count, images.count());
+            long[] grid = shapes.tokensFor("pixels.shape", images.shape());
+            all = merge(all, grid, "images of " + images.height() + "x" + images.width());
         }
-        return count;
+        return all;
     }
 
     /**
-     * Checks every batch's grid shape and that its ids lie in [0, K); an id's index in the message
+     * Checks every batch's grid shape and that its ids lie in [0, K); an id's index in a refusal
      * counts over all batches in order, as if they were one.
      *
-     * @return the number of grids in all
+     * @return the shape of the images of all grids together, {@code [N, C, H, W]}
+     * @throws IllegalArgumentException if there is no batch or the batches differ in grid shape
      */
-    int tokens(List<TokenBatch> parts) {
+    long[] tokens(List<TokenBatch> parts) {
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("expected at least one batch of grids, got none");
         }
-        int count = 0;
+        long[] all = null;
         int offset = 0;
         for (TokenBatch tokens : parts) {
-            checkGrid(tokens, offset);
-            count = Math.addExact(count, tokens.count());
+            long[] image = shapes.imageFor("tokens.shape", tokens.shape());
+            all = merge(all, image, "grids of " + tokens.height() + "x" + tokens.width());
+            checkIds(tokens.ids(), offset);
             offset += tokens.ids().length;
         }
-        return count;
+        return all;
     }
 
-    private void checkGrid(TokenBatch tokens, int offset) {
-        if (tokens.height() != gridHeight || tokens.width() != gridWidth) {
-            throw new InvalidInputException(
-                    "tokens.shape",
-                    "tokens.shape: expected [N,"
-                            + gridHeight
-                            + ","
-                            + gridWidth
-                            + "], got "
-                            + tokens.shapeString());
+    /** {@code shape} added to {@code sum} along the batch axis; the other axes must agree. */
+    private static long[] merge(long[] sum, long[] shape, String what) {
+        if (sum == null) {
+            return shape.clone();
         }
-        int[] ids = tokens.ids();
+        for (int i = 1; i < shape.length; i++) {
+            if (shape[i] != sum[i]) {
+                throw new IllegalArgumentException(
+                        "one model run takes one shape; "
+                                + what
+                                + " cannot join a run of "
+                                + ModelShapes.format(sum));
+            }
+        }
+        sum[0] += shape[0];
+        return sum;
+    }
+
+    private void checkIds(int[] ids, int offset) {
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= codebookSize) {
                 String field = "tokens.ids[" + (offset + i) + "]";

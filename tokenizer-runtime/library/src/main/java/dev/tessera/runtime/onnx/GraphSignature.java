@@ -16,21 +16,27 @@ import java.util.Map;
 /**
  * Checks that the encoder and decoder graphs bind to the tensor names, element types and static
  * dimensions the manifest promises, so a mismatch fails at load time and not on the first request.
+ * When the manifest says any multiple of the downsampling factor is taken, the graphs' height and
+ * width (and grid) dimensions must be symbolic.
  */
 final class GraphSignature {
 
     /** A dimension any size may take: the batch axis. */
     static final long ANY = -1;
 
+    /** A dimension the graph must leave symbolic: height and width of a dynamic-size model. */
+    static final long DYNAMIC = -2;
+
     private GraphSignature() {}
 
     static void check(TokenizerManifest m, OrtSession encoder, OrtSession decoder)
             throws OrtException {
+        boolean dynamic = m.getInput().getSizeMultiple() > 0;
         long c = m.getInput().getChannels();
-        long h = m.getInput().getHeight();
-        long w = m.getInput().getWidth();
-        long gh = m.getGrid().getHeight();
-        long gw = m.getGrid().getWidth();
+        long h = dynamic ? DYNAMIC : m.getInput().getHeight();
+        long w = dynamic ? DYNAMIC : m.getInput().getWidth();
+        long gh = dynamic ? DYNAMIC : m.getGrid().getHeight();
+        long gw = dynamic ? DYNAMIC : m.getGrid().getWidth();
         String enc = TokenizerDirectory.ENCODER;
         String dec = TokenizerDirectory.DECODER;
         expect(
@@ -88,9 +94,7 @@ final class GraphSignature {
                             + name
                             + "\" "
                             + wanted
-                            + " (named in "
-                            + TokenizerDirectory.MANIFEST
-                            + " tensors)",
+                            + " (named in the manifest's tensors)",
                     "graph " + role + "s " + infos.keySet());
         }
         if (!(info.getInfo() instanceof TensorInfo tensor)) {
@@ -99,8 +103,9 @@ final class GraphSignature {
         long[] shape = tensor.getShape();
         boolean ok = tensor.onnxType == type && shape.length == dims.length;
         for (int i = 0; ok && i < dims.length; i++) {
-            // A graph may leave any dimension symbolic; only fixed sizes that disagree are errors.
-            ok = dims[i] == ANY || shape[i] < 0 || shape[i] == dims[i];
+            // A graph may leave any dimension symbolic; only fixed sizes that disagree are errors,
+            // and fixed sizes where the manifest promises any multiple of the factor.
+            ok = dims[i] == ANY || shape[i] < 0 || (dims[i] != DYNAMIC && shape[i] == dims[i]);
         }
         if (!ok) {
             throw mismatch(
@@ -115,15 +120,17 @@ final class GraphSignature {
                         + expected
                         + ", got "
                         + got
-                        + "; the graph does not match "
-                        + TokenizerDirectory.MANIFEST);
+                        + "; the graph does not match the manifest");
     }
 
     static String describe(OnnxTensorType type, long[] dims) {
         String t = type.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "").toLowerCase();
         String[] parts = new String[dims.length];
         for (int i = 0; i < dims.length; i++) {
-            parts[i] = dims[i] < 0 ? (i == 0 ? "N" : "?") : Long.toString(dims[i]);
+            parts[i] =
+                    dims[i] == DYNAMIC
+                            ? "dynamic"
+                            : dims[i] < 0 ? (i == 0 ? "N" : "?") : Long.toString(dims[i]);
         }
         return t + " [" + String.join(",", parts) + "]";
     }

@@ -28,15 +28,18 @@ import java.util.function.Function;
  * A discrete image tokenizer loaded from a tokenizer directory: encodes uint8 images into token
  * grids and decodes token grids back into images with ONNX Runtime.
  *
- * <p>{@link #open(Path)} verifies every file's SHA-256 against {@code tokenizer.json}, checks that
- * the graphs match the manifest, and creates {@link TokenizerOptions#instances()} sessions per
- * graph (see {@link #instances()}). Tokenizers are thread-safe: any number of threads may encode
- * and decode at once; {@link #close()} waits for calls in flight. The token ids of an image do not
- * depend on the other images of its batch.
+ * <p>{@link #open(Path)} verifies every file's SHA-256 against the manifest ({@code tessera.json},
+ * or {@code tokenizer.json} in directories written before), checks that the graphs match it, and
+ * creates {@link TokenizerOptions#instances()} sessions per graph (see {@link #instances()}). A
+ * model whose manifest records a {@code size_multiple} takes images of any height and width that
+ * are multiples of it (see {@link ModelShapes}). Tokenizers are thread-safe: any number of threads
+ * may encode and decode at once; {@link #close()} waits for calls in flight. The token ids of an
+ * image do not depend on the other images of its batch.
  */
 public final class Tokenizer implements AutoCloseable {
 
     private final TokenizerManifest manifest;
+    private final ModelShapes shapes;
     private final FloatMatrix codebook;
     private final BatchChecks checks;
     private final EncoderDecoderSessions sessions;
@@ -51,8 +54,9 @@ public final class Tokenizer implements AutoCloseable {
             OrtEnvironment env,
             EncoderDecoderSessions sessions) {
         this.manifest = manifest;
+        this.shapes = ModelShapes.of(manifest);
         this.codebook = codebook;
-        this.checks = new BatchChecks(manifest);
+        this.checks = new BatchChecks(shapes, manifest.getCodebookSize());
         this.sessions = sessions;
         this.encoder = new GraphRunner(env, sessions.encoders());
         this.decoder = new GraphRunner(env, sessions.decoders());
@@ -98,8 +102,9 @@ public final class Tokenizer implements AutoCloseable {
     /**
      * Encodes images into token grids.
      *
-     * @param images uint8 NCHW images of the manifest's channels, height and width
-     * @return int32 token ids, shape [N, gridHeight, gridWidth], each in [0, K)
+     * @param images uint8 NCHW images of the manifest's channels and a size the model takes (see
+     *     {@link #shapes()})
+     * @return int32 token ids, shape [N, H/f, W/f], each in [0, K)
      * @throws InvalidInputException naming {@code pixels.shape} if the image shape is wrong
      * @throws TokenizerClosedException if this tokenizer is closed
      */
@@ -108,53 +113,58 @@ public final class Tokenizer implements AutoCloseable {
     }
 
     /**
-     * Encodes several batches of images in one model run, as one batch of all their images in order
-     * (a server merging the requests of several callers). Each batch is copied once, into the run's
-     * input; the tokens of an image do not depend on the other images of the run.
+     * Encodes several batches of images of one size in one model run, as one batch of all their
+     * images in order (a server merging the requests of several callers). Each batch is copied
+     * once, into the run's input; the tokens of an image do not depend on the other images of the
+     * run.
      *
-     * @param parts at least one batch, each of the manifest's image shape
+     * @param parts at least one batch, all of one image shape the model takes
      * @return the token ids of all images, in order
      * @throws InvalidInputException naming {@code pixels.shape} if an image shape is wrong
+     * @throws IllegalArgumentException if the parts differ in size (a run takes one shape)
      * @throws TokenizerClosedException if this tokenizer is closed
      */
     public TokenBatch encode(List<ImageBatch> parts) {
-        int count = checks.images(parts);
-        GraphRunner.Tensor out =
-                new GraphRunner.Tensor(
-                        manifest.getTensors().getEncoderOutput(),
-                        OnnxJavaType.INT32,
-                        new long[] {count, gridHeight(), gridWidth()});
+        long[] grid = checks.images(parts);
         int[] ids =
                 runEncoder(
                         parts,
-                        count,
-                        out,
+                        grid,
+                        manifest.getTensors().getEncoderOutput(),
+                        OnnxJavaType.INT32,
+                        grid,
                         buffer -> {
                             int[] values = new int[buffer.remaining() / Integer.BYTES];
                             buffer.asIntBuffer().get(values);
                             return values;
                         });
         checks.encoderIds(ids);
-        return new TokenBatch(count, gridHeight(), gridWidth(), ids);
+        return new TokenBatch((int) grid[0], (int) grid[1], (int) grid[2], ids);
     }
 
-    /** Runs the encoder on the images of {@code parts} for its output {@code out}. */
+    /**
+     * Runs the encoder on the images of {@code parts} (their tokens have shape {@code grid}) for
+     * its output {@code outName} of shape {@code outShape}, read by {@code read}.
+     */
     private <T> T runEncoder(
             List<ImageBatch> parts,
-            int count,
-            GraphRunner.Tensor out,
+            long[] grid,
+            String outName,
+            OnnxJavaType outType,
+            long[] outShape,
             Function<ByteBuffer, T> read) {
+        ImageBatch first = parts.get(0);
         GraphRunner.Tensor in =
                 new GraphRunner.Tensor(
                         manifest.getTensors().getEncoderInput(),
                         OnnxJavaType.UINT8,
-                        new long[] {count, channels(), imageHeight(), imageWidth()});
+                        new long[] {grid[0], channels(), first.height(), first.width()});
         return run(
                 encoder,
                 TokenizerDirectory.ENCODER,
                 in,
                 buffer -> parts.forEach(part -> buffer.put(part.pixels())),
-                out,
+                new GraphRunner.Tensor(outName, outType, outShape),
                 read);
     }
 
@@ -197,8 +207,8 @@ public final class Tokenizer implements AutoCloseable {
      * code is its token (after tanh for FSQ). Used for evaluation and analysis, e.g. the soft code
      * assignments of GM-VQ.
      *
-     * @param images uint8 NCHW images of the manifest's channels, height and width
-     * @return float32 [N, gridHeight, gridWidth, L]
+     * @param images uint8 NCHW images of the manifest's channels and a size the model takes
+     * @return float32 [N, H/f, W/f, L]
      * @throws UnsupportedOperationException if the encoder has no latents output ({@link
      *     #hasLatents})
      * @throws InvalidInputException naming {@code pixels.shape} if the image shape is wrong
@@ -213,30 +223,28 @@ public final class Tokenizer implements AutoCloseable {
                             + " was exported without a latents output; export it again with"
                             + " this version of Tessera");
         }
-        int count = checks.images(List.of(images));
-        GraphRunner.Tensor out =
-                new GraphRunner.Tensor(
-                        manifest.getTensors().getEncoderLatents(),
-                        OnnxJavaType.FLOAT,
-                        new long[] {count, gridHeight(), gridWidth(), codeDim()});
+        long[] grid = checks.images(List.of(images));
         float[] values =
                 runEncoder(
                         List.of(images),
-                        count,
-                        out,
+                        grid,
+                        manifest.getTensors().getEncoderLatents(),
+                        OnnxJavaType.FLOAT,
+                        new long[] {grid[0], grid[1], grid[2], codeDim()},
                         buffer -> {
                             float[] v = new float[buffer.remaining() / Float.BYTES];
                             buffer.asFloatBuffer().get(v);
                             return v;
                         });
-        return new LatentBatch(count, gridHeight(), gridWidth(), codeDim(), values);
+        return new LatentBatch(images.count(), (int) grid[1], (int) grid[2], codeDim(), values);
     }
 
     /**
      * Decodes token grids into images.
      *
-     * @param tokens token ids of shape [N, gridHeight, gridWidth], each in [0, K)
-     * @return uint8 NCHW images of the manifest's channels, height and width
+     * @param tokens token ids of shape [N, h, w], each in [0, K): the training grid, or any grid
+     *     when the model takes any multiple of its downsampling factor
+     * @return uint8 NCHW images of the manifest's channels, [N, C, h·f, w·f]
      * @throws InvalidInputException naming {@code tokens.shape} or {@code tokens.ids[i]}
      * @throws TokenizerClosedException if this tokenizer is closed
      */
@@ -245,27 +253,27 @@ public final class Tokenizer implements AutoCloseable {
     }
 
     /**
-     * Decodes several batches of token grids in one model run, as one batch of all their grids in
-     * order; each batch is copied once, into the run's input.
+     * Decodes several batches of token grids of one shape in one model run, as one batch of all
+     * their grids in order; each batch is copied once, into the run's input.
      *
-     * @param parts at least one batch, each of the manifest's grid shape with ids in [0, K)
+     * @param parts at least one batch, all of one grid shape the model takes, ids in [0, K)
      * @return the images of all grids, in order
      * @throws InvalidInputException naming {@code tokens.shape} or {@code tokens.ids[i]}, i counted
      *     over all parts in order
+     * @throws IllegalArgumentException if the parts differ in grid shape
      * @throws TokenizerClosedException if this tokenizer is closed
      */
     public ImageBatch decode(List<TokenBatch> parts) {
-        int count = checks.tokens(parts);
+        long[] shape = checks.tokens(parts);
+        TokenBatch first = parts.get(0);
         GraphRunner.Tensor in =
                 new GraphRunner.Tensor(
                         manifest.getTensors().getDecoderInput(),
                         OnnxJavaType.INT32,
-                        new long[] {count, gridHeight(), gridWidth()});
+                        new long[] {shape[0], first.height(), first.width()});
         GraphRunner.Tensor out =
                 new GraphRunner.Tensor(
-                        manifest.getTensors().getDecoderOutput(),
-                        OnnxJavaType.UINT8,
-                        new long[] {count, channels(), imageHeight(), imageWidth()});
+                        manifest.getTensors().getDecoderOutput(), OnnxJavaType.UINT8, shape);
         byte[] pixels =
                 run(
                         decoder,
@@ -281,7 +289,8 @@ public final class Tokenizer implements AutoCloseable {
                             buffer.get(values);
                             return values;
                         });
-        return new ImageBatch(count, channels(), imageHeight(), imageWidth(), pixels);
+        return new ImageBatch(
+                (int) shape[0], (int) shape[1], (int) shape[2], (int) shape[3], pixels);
     }
 
     private void ensureOpen() {
@@ -306,11 +315,17 @@ public final class Tokenizer implements AutoCloseable {
                 .setChannels(channels())
                 .setImageHeight(imageHeight())
                 .setImageWidth(imageWidth())
+                .setSizeMultiple(shapes.sizes().multiple())
                 .putAllMetrics(manifest.getMetricsMap())
                 .build();
     }
 
-    /** The manifest read from {@code tokenizer.json}. */
+    /** The tensor shapes this model takes and gives. */
+    public ModelShapes shapes() {
+        return shapes;
+    }
+
+    /** The manifest read from the directory. */
     public TokenizerManifest manifest() {
         return manifest;
     }
@@ -340,12 +355,12 @@ public final class Tokenizer implements AutoCloseable {
         return manifest.getCodeDim();
     }
 
-    /** Latent grid height h. */
+    /** Latent grid height h at the training size. */
     public int gridHeight() {
         return manifest.getGrid().getHeight();
     }
 
-    /** Latent grid width w. */
+    /** Latent grid width w at the training size. */
     public int gridWidth() {
         return manifest.getGrid().getWidth();
     }
@@ -355,19 +370,22 @@ public final class Tokenizer implements AutoCloseable {
         return manifest.getInput().getChannels();
     }
 
-    /** Image height H in pixels. */
+    /** The training image height H in pixels. */
     public int imageHeight() {
         return manifest.getInput().getHeight();
     }
 
-    /** Image width W in pixels. */
+    /** The training image width W in pixels. */
     public int imageWidth() {
         return manifest.getInput().getWidth();
     }
 
-    /** The expected image shape written as {@code [N,C,H,W]} with the manifest's sizes. */
+    /**
+     * The training image shape written as {@code [N,C,H,W]} with the manifest's sizes; {@link
+     * #shapes()} says which other sizes the model takes.
+     */
     public String imageShape() {
-        return checks.imageShape();
+        return "[N," + channels() + "," + imageHeight() + "," + imageWidth() + "]";
     }
 
     /** The execution provider the sessions run on: {@code "CPU"} or {@code "CUDA"}. */

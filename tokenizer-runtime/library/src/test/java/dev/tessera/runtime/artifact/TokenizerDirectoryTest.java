@@ -38,7 +38,7 @@ class TokenizerDirectoryTest {
         assertEquals(
                 Set.of("encoder.onnx", "decoder.onnx", "codebook.npy", "report.html"),
                 read.getSha256Map().keySet());
-        assertEquals(ManifestJson.print(read), Files.readString(dir.resolve("tokenizer.json")));
+        assertEquals(ManifestJson.print(read), Files.readString(dir.resolve("tessera.json")));
         assertEquals(read, ManifestJson.parse(ManifestJson.print(read)));
         assertEquals(0.0125, read.getMetricsOrThrow("mse"));
     }
@@ -52,18 +52,17 @@ class TokenizerDirectoryTest {
                         .build();
         String json = ManifestJson.print(m);
         assertTrue(json.indexOf("\"a.onnx\"") < json.indexOf("\"z.png\""), json);
-        assertTrue(json.contains("\"wallSeconds\": 0.0"), json);
+        assertTrue(json.contains("\"wall_seconds\": 0.0"), json);
     }
 
     @Test
-    void unknownFieldIsRefused() {
+    void textThatIsNoManifestIsRefusedNamingTheFile() {
         TokenizerLoadException e =
                 assertThrows(
                         TokenizerLoadException.class,
-                        () -> ManifestJson.parse("{\"schemaVersion\": 1, \"colour\": \"blue\"}"));
+                        () -> ManifestJson.parse("{\"schema_version\": \"one\"}"));
         assertTrue(
-                e.getMessage().startsWith("tokenizer.json is not a valid manifest"),
-                e.getMessage());
+                e.getMessage().startsWith("tessera.json is not a valid manifest"), e.getMessage());
     }
 
     @Test
@@ -76,7 +75,7 @@ class TokenizerDirectoryTest {
                 assertThrows(
                         TokenizerLoadException.class, () -> TokenizerDirectory.readManifest(dir));
         assertTrue(
-                e.getMessage().startsWith("tokenizer.json: schema_version 2 is not supported"),
+                e.getMessage().startsWith("tessera.json: schema_version 2 is not supported"),
                 e.getMessage());
     }
 
@@ -87,7 +86,7 @@ class TokenizerDirectoryTest {
         TokenizerLoadException e =
                 assertThrows(TokenizerLoadException.class, () -> ManifestSchema.check(m));
         assertEquals(
-                "tokenizer.json is invalid: name: expected a non-empty string; "
+                "tessera.json is invalid: name: expected a non-empty string; "
                         + "codebook_size: expected ≥ 1, got 0",
                 e.getMessage());
     }
@@ -129,7 +128,7 @@ class TokenizerDirectoryTest {
         TokenizerLoadException e =
                 assertThrows(TokenizerLoadException.class, () -> TokenizerDirectory.verify(dir, m));
         assertTrue(
-                e.getMessage().startsWith("decoder.onnx: no SHA-256 in tokenizer.json"),
+                e.getMessage().startsWith("decoder.onnx: no SHA-256 in tessera.json"),
                 e.getMessage());
     }
 

@@ -17,7 +17,8 @@ class LibraryPackageCycleTest {
                 new ClassFileImporter()
                         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-                        .importPackages("dev.tessera.runtime.onnx", "dev.tessera.runtime.artifact", "dev.tessera.runtime.measure");
+                        .importPackages("dev.tessera.runtime.onnx", "dev.tessera.runtime.artifact", "dev.tessera.runtime.measure",
+                                "dev.tessera.runtime.triton");
         slices().matching("dev.tessera.(**)").should().beFreeOfCycles().check(classes);
     }
 }

@@ -120,7 +120,7 @@ class TokenizerTest {
                         InvalidInputException.class,
                         () -> gray.encode(new ImageBatch(2, 3, 8, 8, new byte[2 * 3 * 64])));
         assertEquals("pixels.shape", e.field());
-        assertEquals("pixels.shape: expected [N,1,8,8], got [2,3,8,8]", e.getMessage());
+        assertEquals("pixels.shape: expected [N,1,8,8] with N ≥ 1, got [2,3,8,8]", e.getMessage());
     }
 
     @Test
@@ -130,7 +130,7 @@ class TokenizerTest {
                         InvalidInputException.class,
                         () -> gray.decode(new TokenBatch(1, 3, 2, new int[6])));
         assertEquals("tokens.shape", e.field());
-        assertEquals("tokens.shape: expected [N,2,2], got [1,3,2]", e.getMessage());
+        assertEquals("tokens.shape: expected [N,2,2] with N ≥ 1, got [1,3,2]", e.getMessage());
     }
 
     @Test
@@ -227,7 +227,7 @@ class TokenizerTest {
                 assertThrows(TokenizerLoadException.class, () -> Tokenizer.open(dir));
         assertEquals(
                 "decoder.onnx: expected output \"pixels\" uint8 [N,1,8,8], got uint8 [N,3,8,8];"
-                        + " the graph does not match tokenizer.json",
+                        + " the graph does not match the manifest",
                 e.getMessage());
     }
 }

@@ -34,7 +34,9 @@ import java.util.List;
  *   <li>decoder: every pixel of the patch (every channel) = token · 256/K + 128/K.
  * </ul>
  *
- * <p>With K=16 an all-37 patch encodes to 2 and decodes to 40.
+ * <p>With K=16 an all-37 patch encodes to 2 and decodes to 40. Both graphs work per patch, so with
+ * a {@code sizeMultiple} (the patch size) they take any image of a multiple of it, as exported
+ * tokenizers do; without, they declare the fixed size, as directories written before did.
  *
  * @param name model name
  * @param version model version
@@ -44,6 +46,7 @@ import java.util.List;
  * @param gridHeight h, divides H
  * @param gridWidth w, divides W
  * @param codebookSize K, a power of two ≤ 256
+ * @param sizeMultiple 0 for graphs of the fixed size, else the patch size (H/h = W/w)
  */
 public record ToyTokenizer(
         String name,
@@ -53,10 +56,38 @@ public record ToyTokenizer(
         int width,
         int gridHeight,
         int gridWidth,
-        int codebookSize) {
+        int codebookSize,
+        int sizeMultiple) {
 
     /** Code vector dimension written to the manifest and codebook.npy. */
     public static final int CODE_DIM = 4;
+
+    /** A tokenizer of the fixed size. */
+    public ToyTokenizer(
+            String name,
+            String version,
+            int channels,
+            int height,
+            int width,
+            int gridHeight,
+            int gridWidth,
+            int codebookSize) {
+        this(name, version, channels, height, width, gridHeight, gridWidth, codebookSize, 0);
+    }
+
+    /** The same tokenizer taking any image whose sides are multiples of its patch size. */
+    public ToyTokenizer anySize() {
+        return new ToyTokenizer(
+                name,
+                version,
+                channels,
+                height,
+                width,
+                gridHeight,
+                gridWidth,
+                codebookSize,
+                height / gridHeight);
+    }
 
     /** Grayscale 8×8 images, grid 2×2, K=16. */
     public static ToyTokenizer gray(String name, String version) {
@@ -115,6 +146,7 @@ public record ToyTokenizer(
                                 .setChannels(channels)
                                 .setHeight(height)
                                 .setWidth(width)
+                                .setSizeMultiple(sizeMultiple)
                                 .setDtype("uint8"))
                 .setOnnxOpset(17)
                 .setTensors(
@@ -143,7 +175,7 @@ public record ToyTokenizer(
         int kh = height / gridHeight;
         int kw = width / gridWidth;
         GraphProto.Builder g = GraphProto.newBuilder().setName("toy_encoder");
-        g.addInput(value("pixels", DataType.UINT8, "N", channels, height, width));
+        g.addInput(value("pixels", DataType.UINT8, channels, height, width));
         g.addNode(node("Cast", List.of("pixels"), "x", intAttr("to", DataType.FLOAT_VALUE)));
         String pooledInput = "x";
         if (channels > 1) {
@@ -167,23 +199,23 @@ public record ToyTokenizer(
         g.addNode(node("Div", List.of("pooled", "step"), "scaled"));
         g.addNode(node("Floor", List.of("scaled"), "floored"));
         g.addNode(node("Cast", List.of("floored"), "ids4", intAttr("to", DataType.INT32_VALUE)));
-        g.addInitializer(int64s("grid_shape", -1, gridHeight, gridWidth));
-        g.addNode(node("Reshape", List.of("ids4", "grid_shape"), "tokens"));
-        g.addOutput(value("tokens", DataType.INT32, "N", gridHeight, gridWidth));
+        g.addInitializer(int64s("channel_axis", 1));
+        g.addNode(node("Squeeze", List.of("ids4", "channel_axis"), "tokens"));
+        g.addOutput(value("tokens", DataType.INT32, gridHeight, gridWidth));
         return model(g);
     }
 
     /** int32 [N,h,w] → uint8 [N,C,H,W]. */
     public ModelProto decoder() {
         GraphProto.Builder g = GraphProto.newBuilder().setName("toy_decoder");
-        g.addInput(value("tokens", DataType.INT32, "N", gridHeight, gridWidth));
+        g.addInput(value("tokens", DataType.INT32, gridHeight, gridWidth));
         g.addNode(node("Cast", List.of("tokens"), "t", intAttr("to", DataType.FLOAT_VALUE)));
         g.addInitializer(floatScalar("step", 256f / codebookSize));
         g.addInitializer(floatScalar("half_step", 128f / codebookSize));
         g.addNode(node("Mul", List.of("t", "step"), "scaled"));
         g.addNode(node("Add", List.of("scaled", "half_step"), "centred"));
-        g.addInitializer(int64s("plane_shape", -1, 1, gridHeight, gridWidth));
-        g.addNode(node("Reshape", List.of("centred", "plane_shape"), "plane"));
+        g.addInitializer(int64s("channel_axis", 1));
+        g.addNode(node("Unsqueeze", List.of("centred", "channel_axis"), "plane"));
         g.addInitializer(
                 floats("scales", 1f, 1f, (float) height / gridHeight, (float) width / gridWidth));
         g.addNode(
@@ -201,7 +233,7 @@ public record ToyTokenizer(
             last = "rgb";
         }
         g.addNode(node("Cast", List.of(last), "pixels", intAttr("to", DataType.UINT8_VALUE)));
-        g.addOutput(value("pixels", DataType.UINT8, "N", channels, height, width));
+        g.addOutput(value("pixels", DataType.UINT8, channels, height, width));
         return model(g);
     }
 
@@ -282,12 +314,22 @@ public record ToyTokenizer(
         return t.build();
     }
 
-    private static ValueInfoProto value(String name, DataType type, String batch, long... dims) {
+    /**
+     * [N, dims...]; with a size multiple the last two dimensions are symbolic (the image's or
+     * grid's height and width).
+     */
+    private ValueInfoProto value(String name, DataType type, long... dims) {
         TensorShapeProto.Builder shape =
                 TensorShapeProto.newBuilder()
-                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(batch));
-        for (long d : dims) {
-            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+        for (int i = 0; i < dims.length; i++) {
+            TensorShapeProto.Dimension.Builder d = TensorShapeProto.Dimension.newBuilder();
+            if (sizeMultiple > 0 && i >= dims.length - 2) {
+                d.setDimParam(name + (i == dims.length - 2 ? "_height" : "_width"));
+            } else {
+                d.setDimValue(dims[i]);
+            }
+            shape.addDim(d);
         }
         return ValueInfoProto.newBuilder()
                 .setName(name)

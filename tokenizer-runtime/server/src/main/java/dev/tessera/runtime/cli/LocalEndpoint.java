@@ -56,7 +56,8 @@ final class LocalEndpoint implements TokenizerEndpoint {
         }
         try {
             return t.encode(
-                    ImageCodec.readForModel(bytes, t.channels(), t.imageHeight(), t.imageWidth()));
+                    ImageCodec.readForModel(
+                            bytes, t.channels(), t.shapes().sizes(), Long.MAX_VALUE));
         } catch (ImageFileException e) {
             String resize =
                     e.reason() == ImageFileException.Reason.WRONG_SIZE

@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 
 /**
  * The one entry point of the server jar: {@code serve} tokenizer directories over gRPC, {@code
- * encode} and {@code decode} image files and token files, and the benchmarks {@code bench-library}
- * and {@code bench-serve}.
+ * encode} and {@code decode} image files and token files, {@code export-triton} a tokenizer as a
+ * Triton model repository, and the benchmarks {@code bench-library} and {@code bench-serve}.
  *
  * <p>Exit status 0 on success, 2 for a wrong command line, 1 when a model cannot be loaded, an
  * input is refused or the server cannot start; errors are one line, {@code --verbose} adds the
@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
             "usage: tessera serve --model DIR [--model DIR ...] [--models REPOSITORY] [options]",
             "       tessera encode (--model DIR | --server HOST:PORT) --out FILE IMAGE...",
             "       tessera decode (--model DIR | --server HOST:PORT) --tokens FILE --out-dir DIR",
+            "       tessera export-triton --model DIR --out REPOSITORY [options]",
             "       tessera bench-library --model DIR [options]",
             "       tessera bench-serve --target HOST:PORT [options]",
             ""
@@ -39,7 +40,8 @@ import java.util.concurrent.Callable;
         footer = {
             "",
             "details: tessera serve --help, tessera encode --help, tessera decode --help,"
-                    + " tessera bench-library --help, tessera bench-serve --help"
+                    + " tessera export-triton --help, tessera bench-library --help,"
+                    + " tessera bench-serve --help"
         })
 public final class RuntimeCli implements Callable<Integer> {
 
@@ -86,6 +88,7 @@ public final class RuntimeCli implements Callable<Integer> {
         cl.addSubcommand(new ServeOptions(out, err));
         cl.addSubcommand(new EncodeCommand(out));
         cl.addSubcommand(new DecodeCommand(out));
+        cl.addSubcommand(new ExportTritonCommand(out));
         cl.addSubcommand(new LibraryBenchmark(out));
         cl.addSubcommand(new ServeBenchmark(out));
         return CommandLines.configure(cl, out, err);

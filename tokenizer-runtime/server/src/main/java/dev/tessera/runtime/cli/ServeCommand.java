@@ -7,13 +7,16 @@ import dev.tessera.runtime.server.ModelRepository;
 import dev.tessera.runtime.server.RepositoryWatcher;
 import dev.tessera.runtime.server.ServerMetrics;
 import dev.tessera.runtime.server.TokenizerServer;
-import dev.tessera.runtime.server.metrics.MetricsRegistry;
 import dev.tessera.runtime.server.metrics.PrometheusEndpoint;
+
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,9 +24,9 @@ import java.util.logging.Logger;
 /**
  * {@code serve}: opens the {@code --model} directories, starts the gRPC server (health {@code
  * NOT_SERVING}), loads the {@code --models} repository and starts watching it, starts the metrics
- * endpoint, then turns {@code SERVING} and reports what it serves. Owns the server, the watcher,
- * the metrics endpoint and the models; {@link #drain()} stops them in that order, after the calls
- * in flight.
+ * endpoint (the server's metrics and the JVM's), then turns {@code SERVING} and reports what it
+ * serves. Owns the server, the watcher, the metrics endpoint and the models; {@link #drain()} stops
+ * them in that order, after the calls in flight.
  */
 public final class ServeCommand implements AutoCloseable {
 
@@ -63,6 +66,15 @@ public final class ServeCommand implements AutoCloseable {
      *     repository path cannot be read
      */
     public static ServeCommand start(ServeSettings args, PrintStream out) throws IOException {
+        return start(args, out, null);
+    }
+
+    /**
+     * {@link #start(ServeSettings, PrintStream)} with the repository's polling and the drain
+     * timeout on {@code timer} (a test's manual clock), or on threads of their own when null.
+     */
+    static ServeCommand start(ServeSettings args, PrintStream out, ScheduledExecutorService timer)
+            throws IOException {
         Logger tuned = configureLogging(args.verbose());
         ModelRegistry registry = new ModelRegistry();
         TokenizerServer server = null;
@@ -74,14 +86,23 @@ public final class ServeCommand implements AutoCloseable {
                 registry.register(t);
                 out.println(describe(t, dir));
             }
-            MetricsRegistry metricsRegistry = new MetricsRegistry();
+            PrometheusRegistry metricsRegistry = new PrometheusRegistry();
+            // Memory, garbage collection, threads, classes, process CPU and file descriptors.
+            JvmMetrics.builder().register(metricsRegistry);
             ServerMetrics metrics = new ServerMetrics(metricsRegistry, registry);
-            server = listen(registry, args, metrics);
+            server = listen(registry, args, metrics, timer);
             if (args.metricsPort() > 0) {
                 endpoint = metricsEndpoint(args, metricsRegistry);
             }
             if (args.repository().isPresent()) {
                 watcher = watch(args, registry, server, metrics, out);
+                if (!args.pollInterval().isZero()) {
+                    if (timer == null) {
+                        watcher.start(args.pollInterval());
+                    } else {
+                        watcher.start(args.pollInterval(), timer);
+                    }
+                }
             }
             server.markServing();
             out.println(engine(args));
@@ -148,9 +169,6 @@ public final class ServeCommand implements AutoCloseable {
         if (report.loaded().isEmpty() && args.models().isEmpty()) {
             out.println("model repository " + root + " holds no loadable model yet");
         }
-        if (!args.pollInterval().isZero()) {
-            watcher.start(args.pollInterval());
-        }
         return watcher;
     }
 
@@ -187,6 +205,9 @@ public final class ServeCommand implements AutoCloseable {
                 + t.imageHeight()
                 + "x"
                 + t.imageWidth()
+                + (t.shapes().sizes().fixed()
+                        ? ""
+                        : " (any multiple of " + t.shapes().sizes().multiple() + ")")
                 + ", "
                 + t.executionProvider()
                 + " ("
@@ -226,10 +247,14 @@ public final class ServeCommand implements AutoCloseable {
     }
 
     private static TokenizerServer listen(
-            ModelRegistry registry, ServeSettings args, ServerMetrics metrics) throws IOException {
+            ModelRegistry registry,
+            ServeSettings args,
+            ServerMetrics metrics,
+            ScheduledExecutorService timer)
+            throws IOException {
         String where = args.server().host() + ":" + args.server().port();
         try {
-            return TokenizerServer.listen(registry, args.server(), metrics);
+            return TokenizerServer.listen(registry, args.server(), metrics, timer);
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("--")) {
                 throw e; // a TLS or token file problem, already naming its option
@@ -244,7 +269,8 @@ public final class ServeCommand implements AutoCloseable {
         }
     }
 
-    private static PrometheusEndpoint metricsEndpoint(ServeSettings args, MetricsRegistry metrics)
+    private static PrometheusEndpoint metricsEndpoint(
+            ServeSettings args, PrometheusRegistry metrics)
             throws IOException {
         try {
             return PrometheusEndpoint.start(args.server().host(), args.metricsPort(), metrics);

@@ -40,9 +40,11 @@ import java.util.concurrent.Callable;
         description = {
             "",
             "Serves tokenizers over gRPC: tessera.v1.TokenizerService (Encode, Decode, their"
-                    + " streaming forms EncodeStream and DecodeStream, ListModels, GetModel) with"
+                    + " streaming forms EncodeStream and DecodeStream, ListModels, GetModel) and, on"
+                    + " the same port, the Open Inference Protocol (KServe v2,"
+                    + " inference.GRPCInferenceService: models NAME.encoder and NAME.decoder), with"
                     + " dynamic batching, grpc.health.v1 and server reflection. Each model is named"
-                    + " by the name and version in its tokenizer.json; a request without a version"
+                    + " by the name and version in its tessera.json; a request without a version"
                     + " gets the highest. SIGTERM or Ctrl-C drains the calls in flight, then exits"
                     + " 0. Over a batching or call limit a call gets RESOURCE_EXHAUSTED.",
             ""
@@ -318,24 +320,28 @@ final class ServeOptions implements Callable<Integer> {
         } catch (TokenizerLoadException | IOException | IllegalArgumentException e) {
             throw new CommandFailedException(e.getMessage(), e);
         }
-        StopSignals.onStop(
-                () -> {
-                    err.println(
-                            "shutting down: draining calls in flight for up to "
-                                    + settings.server().drainTimeout().toSeconds()
-                                    + " s");
-                    boolean drained = command.drain();
-                    err.println(
-                            drained
-                                    ? "stopped after every call finished"
-                                    : "stopped; calls still running after the drain"
-                                            + " timeout were cancelled");
-                    err.flush();
-                    // The JVM would report a SIGTERM as exit status 143; a drained stop is the
-                    // expected way to end a server, so it exits 0.
-                    Runtime.getRuntime().halt(0);
-                });
+        StopSignals stop =
+                StopSignals.onStop(
+                        () -> {
+                            err.println(
+                                    "shutting down: draining calls in flight for up to "
+                                            + settings.server().drainTimeout().toSeconds()
+                                            + " s");
+                            boolean drained = command.drain();
+                            err.println(
+                                    drained
+                                            ? "stopped after every call finished"
+                                            : "stopped; calls still running after the drain"
+                                                    + " timeout were cancelled");
+                            err.flush();
+                            // The JVM would report a SIGTERM as exit status 143; a drained
+                            // stop is the expected way to end a server, so it exits 0.
+                            Runtime.getRuntime().halt(0);
+                        });
         command.awaitTermination();
+        // The server terminates inside the drain, before the models are closed and the last line
+        // is written: returning now would end the JVM in the middle of it.
+        stop.awaitStop();
         return 0;
     }
 }

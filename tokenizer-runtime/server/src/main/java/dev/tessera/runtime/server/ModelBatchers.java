@@ -2,6 +2,7 @@ package dev.tessera.runtime.server;
 
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
+import dev.tessera.runtime.onnx.ModelShapes;
 import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.server.batching.BatchPolicy;
 import dev.tessera.runtime.server.batching.BatchRunner;
@@ -10,10 +11,15 @@ import dev.tessera.runtime.server.batching.DynamicBatcher;
 import io.grpc.Context;
 
 import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 
@@ -23,6 +29,11 @@ import java.util.function.ToIntFunction;
  * runs in flight as the tokenizer has instances ({@link Tokenizer#instances()}), each on a session
  * and buffers of its own. Since the token ids of an image do not depend on the other images of its
  * batch (docs/serving.md), merging never changes an answer. Owns both batchers.
+ *
+ * <p>A model that takes any multiple of its downsampling factor may get requests of different
+ * sizes: a merged batch then runs once per size (an ONNX Runtime run takes one shape), and each
+ * request counts toward the batch limit in training-size images ({@link ModelShapes#units}), so a
+ * run never holds more pixels than {@code maxBatch} images of the training size would.
  */
 final class ModelBatchers implements AutoCloseable {
 
@@ -30,8 +41,8 @@ final class ModelBatchers implements AutoCloseable {
     private final DynamicBatcher<TokenBatch, ImageBatch> decode;
 
     /**
-     * @param completions where the callers' futures complete (and their answers are built), one
-     *     task per run, off the runs' threads
+     * @param completions where the callers' futures of a run of several requests complete (and
+     *     their answers are built), one task per run, off the runs' threads
      * @param ticker the time the batching delay is measured with
      */
     ModelBatchers(
@@ -40,6 +51,7 @@ final class ModelBatchers implements AutoCloseable {
             ServerMetrics metrics,
             Executor completions,
             LongSupplier ticker) {
+        ModelShapes shapes = tokenizer.shapes();
         encode =
                 start(
                         "encode",
@@ -48,7 +60,10 @@ final class ModelBatchers implements AutoCloseable {
                         metrics,
                         completions,
                         ticker,
-                        ImageBatch::count,
+                        images ->
+                                toInt(
+                                        shapes.units(
+                                                images.count(), images.height(), images.width())),
                         inputs -> encodeAll(tokenizer, inputs));
         decode =
                 start(
@@ -58,7 +73,10 @@ final class ModelBatchers implements AutoCloseable {
                         metrics,
                         completions,
                         ticker,
-                        TokenBatch::count,
+                        tokens ->
+                                toInt(
+                                        shapes.gridUnits(
+                                                tokens.count(), tokens.height(), tokens.width())),
                         inputs -> decodeAll(tokenizer, inputs));
     }
 
@@ -101,7 +119,47 @@ final class ModelBatchers implements AutoCloseable {
         return decode.queuedItems();
     }
 
+    /** Units past int are over any batch limit; the batcher refuses them. */
+    private static int toInt(long units) {
+        return (int) Math.min(Integer.MAX_VALUE, units);
+    }
+
     private static List<TokenBatch> encodeAll(Tokenizer tokenizer, List<ImageBatch> inputs) {
+        return runByShape(
+                inputs, i -> List.of(i.height(), i.width()), same -> encodeSame(tokenizer, same));
+    }
+
+    private static List<ImageBatch> decodeAll(Tokenizer tokenizer, List<TokenBatch> inputs) {
+        return runByShape(
+                inputs, i -> List.of(i.height(), i.width()), same -> decodeSame(tokenizer, same));
+    }
+
+    /**
+     * Runs {@code inputs} in one group per shape, groups in the order their shapes first appear,
+     * and returns the outputs in the order of the inputs. Inputs of one shape (always, for a model
+     * of fixed size) are a single run.
+     */
+    static <I, O> List<O> runByShape(
+            List<I> inputs, Function<I, Object> shapeOf, Function<List<I>, List<O>> run) {
+        Map<Object, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            groups.computeIfAbsent(shapeOf.apply(inputs.get(i)), k -> new ArrayList<>()).add(i);
+        }
+        if (groups.size() == 1) {
+            return run.apply(inputs);
+        }
+        List<O> outputs = new ArrayList<>(Collections.nCopies(inputs.size(), null));
+        for (List<Integer> group : groups.values()) {
+            List<O> out = run.apply(group.stream().map(inputs::get).toList());
+            for (int j = 0; j < group.size(); j++) {
+                outputs.set(group.get(j), out.get(j));
+            }
+        }
+        return outputs;
+    }
+
+    /** One run of images of one size; each request's tokens are split off when read. */
+    private static List<TokenBatch> encodeSame(Tokenizer tokenizer, List<ImageBatch> inputs) {
         TokenBatch all = tokenizer.encode(inputs);
         if (inputs.size() == 1) {
             return List.of(all);
@@ -117,7 +175,8 @@ final class ModelBatchers implements AutoCloseable {
                                 Arrays.copyOfRange(all.ids(), from * grid, to * grid)));
     }
 
-    private static List<ImageBatch> decodeAll(Tokenizer tokenizer, List<TokenBatch> inputs) {
+    /** One run of grids of one shape; each request's images are split off when read. */
+    private static List<ImageBatch> decodeSame(Tokenizer tokenizer, List<TokenBatch> inputs) {
         ImageBatch all = tokenizer.decode(inputs);
         if (inputs.size() == 1) {
             return List.of(all);

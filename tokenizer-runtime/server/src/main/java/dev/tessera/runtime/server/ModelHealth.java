@@ -1,5 +1,6 @@
 package dev.tessera.runtime.server;
 
+import dev.tessera.api.inference.GRPCInferenceServiceGrpc;
 import dev.tessera.api.v1.TokenizerServiceGrpc;
 
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Keeps {@code grpc.health.v1} in step with the server: overall ({@code ""}) and the tokenizer
- * service are {@code NOT_SERVING} until the models are loaded and again from shutdown on; each
+ * Keeps {@code grpc.health.v1} in step with the server: overall ({@code ""}), the tokenizer
+ * service and the inference service are {@code NOT_SERVING} until the models are loaded and again from shutdown on; each
  * model name is {@code SERVING} while at least one of its versions is, {@code NOT_SERVING} while
  * its first version loads and after its last version is removed.
  */
@@ -59,6 +60,7 @@ final class ModelHealth {
         ServingStatus overall = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
         manager.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, overall);
         manager.setStatus(TokenizerServiceGrpc.SERVICE_NAME, overall);
+        manager.setStatus(GRPCInferenceServiceGrpc.SERVICE_NAME, overall);
         List<String> names = registry.names();
         for (String name : names) {
             manager.setStatus(name, overall);

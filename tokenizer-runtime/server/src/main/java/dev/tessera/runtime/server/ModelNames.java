@@ -53,7 +53,13 @@ final class ModelNames {
         check("model.version", ref.getVersion());
     }
 
-    private static void check(String field, String value) {
+    /**
+     * Checks a name or version a request gives under {@code field}; empty passes (it selects the
+     * default).
+     *
+     * @throws InvalidInputException naming {@code field}
+     */
+    static void check(String field, String value) {
         if (value.isEmpty()) {
             return;
         }

@@ -97,7 +97,7 @@ public final class ModelRegistry implements AutoCloseable {
                             + what
                             + " \""
                             + value
-                            + "\" in tokenizer.json cannot be served: it "
+                            + "\" in its manifest cannot be served: it "
                             + problem
                             + "; re-export with a plain name");
         }
@@ -221,6 +221,12 @@ public final class ModelRegistry implements AutoCloseable {
         List<ServedModel> all = new ArrayList<>();
         models.values().forEach(v -> all.addAll(v.values()));
         return all;
+    }
+
+    /** The versions of model {@code name}, lowest to highest; empty if there is no such model. */
+    public List<String> versions(String name) {
+        NavigableMap<String, ServedModel> versions = models.get(name);
+        return versions == null ? List.of() : List.copyOf(versions.keySet());
     }
 
     /** The registered model names, sorted. */

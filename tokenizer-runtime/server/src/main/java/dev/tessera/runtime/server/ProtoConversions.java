@@ -9,19 +9,19 @@ import dev.tessera.api.v1.RawTensor;
 import dev.tessera.api.v1.TokenGrid;
 import dev.tessera.format.ImageCodec;
 import dev.tessera.format.ImageFileException;
+import dev.tessera.format.ImageSizeRule;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.InvalidInputException;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.onnx.Tokenizer;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
- * Between the gRPC messages and the library's value types, with the request checks that need the
- * model: every refusal names the request field and the expected value.
+ * Between the native API's messages and the library's value types, with the request checks that
+ * need the model ({@link TensorChecks}): every refusal names the request field and the expected
+ * value.
  */
 final class ProtoConversions {
 
@@ -45,7 +45,7 @@ final class ProtoConversions {
     }
 
     /**
-     * The PNG and JPEG files of a request as a batch of the model's exact size, read as {@code
+     * The PNG and JPEG files of a request as a batch of a size the model takes, read as {@code
      * tessera encode} reads them; every refusal names the request field ({@code encoded.images[i]})
      * and what was expected.
      */
@@ -67,8 +67,10 @@ final class ProtoConversions {
         for (EncodedImage image : files.getImagesList()) {
             bytes.add(image.getData().toByteArray());
         }
+        ImageSizeRule sizes = t.shapes().sizes();
+        long maxPixels = (long) maxBatch * sizes.height() * sizes.width();
         try {
-            return ImageCodec.readForModel(bytes, t.channels(), t.imageHeight(), t.imageWidth());
+            return ImageCodec.readForModel(bytes, t.channels(), sizes, maxPixels);
         } catch (ImageFileException e) {
             String field = "encoded.images[" + e.index() + "]";
             int length = bytes.get(e.index()).length;
@@ -78,18 +80,19 @@ final class ProtoConversions {
                 case UNSUPPORTED_FORMAT ->
                         new InvalidInputException(
                                 field, field + ": expected a PNG or JPEG image, got " + e.format());
-                case WRONG_SIZE ->
-                        new InvalidInputException(
-                                field,
+                case WRONG_SIZE -> new InvalidInputException(field, field + ": " + e.getMessage());
+                case TOO_LARGE ->
+                        new BatchLimitException(
                                 field
-                                        + ": expected "
-                                        + t.imageWidth()
+                                        + ": "
+                                        + e.getMessage()
+                                        + " (--max-batch "
+                                        + maxBatch
+                                        + " images of "
+                                        + sizes.width()
                                         + "x"
-                                        + t.imageHeight()
-                                        + " pixels (width x height), got "
-                                        + e.width()
-                                        + "x"
-                                        + e.height());
+                                        + sizes.height()
+                                        + "); send fewer or smaller images");
             };
         }
     }
@@ -107,100 +110,17 @@ final class ProtoConversions {
     }
 
     private static ImageBatch rawImages(RawTensor pixels, Tokenizer t, int maxBatch) {
-        if (pixels.getDtype() != DType.DTYPE_UINT8) {
-            throw new InvalidInputException(
-                    "pixels.dtype", "pixels.dtype: expected DTYPE_UINT8, got " + pixels.getDtype());
-        }
-        List<Long> shape = pixels.getShapeList();
-        long[] expected = {-1, t.channels(), t.imageHeight(), t.imageWidth()};
-        if (!matches(shape, expected)) {
-            throw new InvalidInputException(
-                    "pixels.shape",
-                    "pixels.shape: expected "
-                            + t.imageShape()
-                            + " with N ≥ 1, got "
-                            + format(shape));
-        }
-        long n = shape.get(0);
-        BatchLimitException.check("pixels.shape[0]", n, maxBatch);
-        checkByteCount("pixels.data", shape, pixels.getData().size(), "bytes");
-        return new ImageBatch(
-                (int) n,
-                t.channels(),
-                t.imageHeight(),
-                t.imageWidth(),
-                pixels.getData().toByteArray());
+        TensorChecks.datatype("pixels.dtype", DType.DTYPE_UINT8, pixels.getDtype());
+        long[] shape = TensorChecks.imageShape("pixels.shape", pixels.getShapeList(), t, maxBatch);
+        TensorChecks.count("pixels.data", shape, pixels.getData().size(), "bytes", 1);
+        return TensorChecks.images(shape, pixels.getData().toByteArray());
     }
 
-    /**
-     * The request's token grid as a batch of the model's grid shape, every id checked to lie in [0,
-     * K). The check happens here, per request, so that the index in the message is the request's
-     * own and not its position in a merged batch.
-     */
+    /** The request's token grid as a batch the model takes, every id checked to lie in [0, K). */
     static TokenBatch tokens(TokenGrid grid, Tokenizer t, int maxBatch) {
-        List<Long> shape = grid.getShapeList();
-        if (!matches(shape, new long[] {-1, t.gridHeight(), t.gridWidth()})) {
-            throw new InvalidInputException(
-                    "tokens.shape",
-                    "tokens.shape: expected [N,"
-                            + t.gridHeight()
-                            + ","
-                            + t.gridWidth()
-                            + "] with N ≥ 1, got "
-                            + format(shape));
-        }
-        long n = shape.get(0);
-        BatchLimitException.check("tokens.shape[0]", n, maxBatch);
-        checkByteCount("tokens.ids", shape, grid.getIdsCount(), "ids");
-        int[] ids = new int[grid.getIdsCount()];
-        int k = t.codebookSize();
-        for (int i = 0; i < ids.length; i++) {
-            int id = grid.getIds(i);
-            if (id < 0 || id >= k) {
-                throw new InvalidInputException(
-                        "tokens.ids[" + i + "]",
-                        "tokens.ids[" + i + "]: expected a token id in [0," + k + "), got " + id);
-            }
-            ids[i] = id;
-        }
-        return new TokenBatch((int) n, t.gridHeight(), t.gridWidth(), ids);
-    }
-
-    /** True if the shape has the expected rank and sizes; -1 stands for the batch axis, N ≥ 1. */
-    private static boolean matches(List<Long> shape, long[] expected) {
-        if (shape.size() != expected.length) {
-            return false;
-        }
-        for (int i = 0; i < expected.length; i++) {
-            long d = shape.get(i);
-            if (expected[i] < 0 ? d < 1 : d != expected[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void checkByteCount(String field, List<Long> shape, int actual, String unit) {
-        BigInteger expected = BigInteger.ONE;
-        for (long d : shape) {
-            expected = expected.multiply(BigInteger.valueOf(d));
-        }
-        if (!expected.equals(BigInteger.valueOf(actual))) {
-            throw new InvalidInputException(
-                    field,
-                    field
-                            + ": expected "
-                            + expected
-                            + " "
-                            + unit
-                            + " for shape "
-                            + format(shape)
-                            + ", got "
-                            + actual);
-        }
-    }
-
-    static String format(List<Long> shape) {
-        return shape.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+        long[] shape = TensorChecks.gridShape("tokens.shape", grid.getShapeList(), t, maxBatch);
+        TensorChecks.count("tokens.ids", shape, grid.getIdsCount(), "ids", 1);
+        int[] ids = grid.getIdsList().stream().mapToInt(Integer::intValue).toArray();
+        return TensorChecks.tokens(shape, TensorChecks.ids("tokens.ids", ids, t.codebookSize()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.tessera.runtime.server;
 
 import dev.tessera.runtime.onnx.Tokenizer;
+import dev.tessera.runtime.artifact.TokenizerDirectory;
 import dev.tessera.runtime.artifact.TokenizerLoadException;
 import dev.tessera.runtime.onnx.TokenizerOptions;
 
@@ -14,8 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +31,8 @@ import java.util.regex.Pattern;
  * manifest whose name or version does not match the path) is refused with one log line naming the
  * file, and is not tried again until its files change; whatever already serves under that name
  * keeps serving. The watcher only touches the models it installed: a {@code --model} directory of
- * the same name and version wins. Owns its polling thread.
+ * the same name and version wins. Polls on a timer ({@link ScheduledExecutorService}): a thread of
+ * its own, or one it is given, such as a test's manual clock.
  */
 public final class RepositoryWatcher implements AutoCloseable {
 
@@ -78,7 +80,9 @@ public final class RepositoryWatcher implements AutoCloseable {
     private final Map<Key, String> installed = new HashMap<>(); // guarded by this
     private final Map<Key, String> refusedAt = new HashMap<>(); // guarded by this
     private String lastScanError; // guarded by this
-    private ScheduledExecutorService poller; // guarded by this
+    private ScheduledFuture<?> polling; // guarded by this
+    private ScheduledExecutorService ownTimer; // guarded by this; null when given one
+    private boolean stopped; // guarded by this
 
     /**
      * @param options how to open each tokenizer
@@ -161,7 +165,8 @@ public final class RepositoryWatcher implements AutoCloseable {
             refuse(
                     key,
                     entry,
-                    "tokenizer.json: name \""
+                    TokenizerDirectory.manifestName(entry.dir())
+                            + ": name \""
                             + t.name()
                             + "\" and version \""
                             + t.version()
@@ -206,68 +211,78 @@ public final class RepositoryWatcher implements AutoCloseable {
     }
 
     /**
-     * Scans every {@code interval} on a background thread until {@link #close()}. A failed scan
-     * (repository unreadable) is logged once and retried at the next poll.
+     * Scans every {@code interval} on a daemon thread of its own until {@link #close()}. A failed
+     * scan (repository unreadable) is logged once and retried at the next poll.
      */
     public synchronized void start(Duration interval) {
+        ScheduledExecutorService own = TokenizerServer.daemonTimer("tessera-repository-watcher-");
+        try {
+            start(interval, own);
+        } catch (RuntimeException e) {
+            own.shutdownNow();
+            throw e;
+        }
+        ownTimer = own;
+    }
+
+    /**
+     * Scans every {@code interval} of {@code timer}'s clock until {@link #close()}; the watcher
+     * does not own {@code timer}. A failed scan is logged once and retried at the next poll.
+     */
+    public synchronized void start(Duration interval, ScheduledExecutorService timer) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("interval: expected > 0, got " + interval);
         }
-        if (poller != null) {
+        if (stopped) {
+            throw new IllegalStateException("the repository watcher is closed");
+        }
+        if (polling != null) {
             throw new IllegalStateException("the repository watcher is already polling");
         }
-        poller =
-                Executors.newSingleThreadScheduledExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "tessera-repository-watcher");
-                            t.setDaemon(true);
-                            return t;
-                        });
-        long ms = interval.toMillis();
-        poller.scheduleWithFixedDelay(this::scanQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        long nanos = interval.toNanos();
+        polling =
+                timer.scheduleWithFixedDelay(
+                        this::scanQuietly, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
-    private void scanQuietly() {
-        try {
-            scan();
-            synchronized (this) {
-                lastScanError = null;
-            }
-        } catch (IOException | RuntimeException e) {
-            // A scheduled task that throws is never run again: log and keep polling.
-            synchronized (this) {
-                String message = String.valueOf(e.getMessage());
-                if (!message.equals(lastScanError)) {
-                    LOG.log(
-                            Level.WARNING,
-                            StructuredLog.event("repository_scan_failed")
-                                    .with("repository", repository.root())
-                                    .with("reason", message)
-                                    .toString());
-                }
-                lastScanError = message;
-            }
-        }
-    }
-
-    /** Stops polling; a load in progress finishes first (for at most 10 s). */
-    @Override
-    public void close() {
-        ScheduledExecutorService p;
-        synchronized (this) {
-            p = poller;
-        }
-        if (p == null) {
+    private synchronized void scanQuietly() {
+        if (stopped) {
             return;
         }
-        p.shutdown();
         try {
-            if (!p.awaitTermination(10, TimeUnit.SECONDS)) {
-                p.shutdownNow();
+            scan();
+            lastScanError = null;
+        } catch (IOException | RuntimeException e) {
+            // A scheduled task that throws is never run again: log and keep polling.
+            String message = String.valueOf(e.getMessage());
+            if (!message.equals(lastScanError)) {
+                LOG.log(
+                        Level.WARNING,
+                        StructuredLog.event("repository_scan_failed")
+                                .with("repository", repository.root())
+                                .with("reason", message)
+                                .toString());
             }
-        } catch (InterruptedException e) {
-            p.shutdownNow();
-            Thread.currentThread().interrupt();
+            lastScanError = message;
+        }
+    }
+
+    /** Stops polling; a scan in progress finishes first. Idempotent. */
+    @Override
+    public void close() {
+        ScheduledFuture<?> p;
+        ScheduledExecutorService own;
+        // Scans hold this lock: taking it waits for one in progress, and none starts after.
+        synchronized (this) {
+            stopped = true;
+            p = polling;
+            own = ownTimer;
+        }
+        if (p != null) {
+            p.cancel(false);
+        }
+        if (own != null) {
+            own.shutdownNow();
         }
     }
 }

@@ -2,6 +2,10 @@ package dev.tessera.runtime.server;
 
 import dev.tessera.runtime.onnx.Tokenizer;
 
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -11,6 +15,10 @@ import java.util.function.Function;
  * that removing or replacing it never fails a call in flight: the registry drops its own reference
  * when it retires the model, each call holds a {@link ModelLease}, and the last one to let go
  * closes the batchers and the tokenizer.
+ *
+ * <p>Batchers belong to a server, not to the model: several servers may serve one registry, each
+ * with its own batch policy and metrics, so the model keeps one set of batchers per server, keyed
+ * by the server's {@link ServerMetrics} (one per server).
  */
 final class ServedModel {
 
@@ -18,7 +26,7 @@ final class ServedModel {
     // The registry's reference counts as one; 0 means closed, and then no lease can be taken.
     private final AtomicInteger references = new AtomicInteger(1);
     private final AtomicBoolean retired = new AtomicBoolean();
-    private ModelBatchers batchers; // guarded by this
+    private final Map<Object, ModelBatchers> batchers = new IdentityHashMap<>(); // guarded by this
     private boolean closed; // guarded by this
 
     ServedModel(Tokenizer tokenizer) {
@@ -51,22 +59,30 @@ final class ServedModel {
     }
 
     /**
-     * The model's batchers, created by {@code create} on first use. Call only while holding a
-     * lease, so the model cannot close meanwhile.
+     * The batchers of the server that {@code owner} stands for, created by {@code create} on that
+     * server's first call. Call only while holding a lease, so the model cannot close meanwhile.
      */
-    synchronized ModelBatchers batchers(Function<Tokenizer, ModelBatchers> create) {
+    synchronized ModelBatchers batchers(Object owner, Function<Tokenizer, ModelBatchers> create) {
         if (closed) {
             throw new IllegalStateException(tokenizer + " is closed");
         }
-        if (batchers == null) {
-            batchers = create.apply(tokenizer);
-        }
-        return batchers;
+        return batchers.computeIfAbsent(owner, o -> create.apply(tokenizer));
     }
 
-    /** The batchers if created, else null; for metrics. */
-    synchronized ModelBatchers batchersIfCreated() {
-        return batchers;
+    /** The batchers of {@code owner}'s server if created, else null; for metrics. */
+    synchronized ModelBatchers batchersIfCreated(Object owner) {
+        return batchers.get(owner);
+    }
+
+    /** Closes the batchers of {@code owner}'s server, once that server has stopped. */
+    void closeBatchers(Object owner) {
+        ModelBatchers toClose;
+        synchronized (this) {
+            toClose = batchers.remove(owner);
+        }
+        if (toClose != null) {
+            toClose.close();
+        }
     }
 
     /** Drops the registry's reference: the model closes once no call uses it. Idempotent. */
@@ -83,16 +99,17 @@ final class ServedModel {
     }
 
     private void closeNow() {
-        ModelBatchers toClose;
+        List<ModelBatchers> toClose;
         synchronized (this) {
             closed = true;
-            toClose = batchers;
-            batchers = null;
+            toClose = new ArrayList<>(batchers.values());
+            batchers.clear();
         }
-        if (toClose != null) {
-            toClose.close();
+        try {
+            toClose.forEach(ModelBatchers::close);
+        } finally {
+            tokenizer.close();
         }
-        tokenizer.close();
     }
 
     @Override

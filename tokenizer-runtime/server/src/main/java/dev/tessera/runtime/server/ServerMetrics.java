@@ -1,16 +1,18 @@
 package dev.tessera.runtime.server;
 
 import dev.tessera.runtime.server.batching.BatchListener;
-import dev.tessera.runtime.server.metrics.Counter;
-import dev.tessera.runtime.server.metrics.Histogram;
-import dev.tessera.runtime.server.metrics.MetricsRegistry;
 
 import io.grpc.Status;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-import java.lang.management.ManagementFactory;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.IntSupplier;
 
@@ -34,11 +36,21 @@ import java.util.function.IntSupplier;
  * </ul>
  *
  * A request for an unknown model is counted under {@code model=""}, so that callers cannot create
- * unbounded label values.
+ * unbounded label values. The metrics live in a {@link PrometheusRegistry} of the Prometheus Java
+ * client, which writes the exposition formats; counters are registered under their full name
+ * ({@code tessera_requests_total}) and the client keeps that name in every format.
+ *
+ * <p>One instance per server: it also identifies the server's batchers in the {@link
+ * ModelRegistry} (see {@link ServedModel#batchers}), whose queue depths it reports.
  */
 public final class ServerMetrics {
 
-    private final MetricsRegistry registry;
+    /** Bounds from 0.5 ms to 10 s, roughly ×2.5 apart: for call and batch latencies in seconds. */
+    private static final double[] LATENCY_SECONDS = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+    };
+
+    private final PrometheusRegistry registry;
     private final Counter requests;
     private final Counter errors;
     private final Histogram latency;
@@ -52,65 +64,56 @@ public final class ServerMetrics {
     /**
      * Registers the metrics in {@code registry}; queue depths and the model count are read from
      * {@code models} at every scrape.
+     *
+     * @throws IllegalArgumentException if {@code registry} already holds a metric of these names
      */
-    public ServerMetrics(MetricsRegistry registry, ModelRegistry models) {
+    public ServerMetrics(PrometheusRegistry registry, ModelRegistry models) {
         this.registry = Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(models, "models");
+        String[] call = {"method", "model", "version", "code"};
+        String[] run = {"model", "version", "op"};
         requests =
-                registry.counter(
+                counter(
                         "tessera_requests_total",
                         "Finished calls by method, model, version and status code.",
-                        "method",
-                        "model",
-                        "version",
-                        "code");
+                        call);
         errors =
-                registry.counter(
+                counter(
                         "tessera_request_errors_total",
                         "Finished calls whose status is not OK.",
-                        "method",
-                        "model",
-                        "version",
-                        "code");
+                        call);
         latency =
-                registry.histogram(
-                        "tessera_request_duration_seconds",
-                        "Call latency from the first byte to the status, in seconds.",
-                        Histogram.latencySeconds(),
-                        "method",
-                        "model");
+                Histogram.builder()
+                        .name("tessera_request_duration_seconds")
+                        .help("Call latency from the first byte to the status, in seconds.")
+                        .labelNames("method", "model")
+                        .classicOnly()
+                        .classicUpperBounds(LATENCY_SECONDS)
+                        .register(registry);
         batchSize =
-                registry.histogram(
-                        "tessera_batch_size",
-                        "Images or token grids per model run formed by the dynamic batcher.",
-                        Histogram.powersOfTwo(4096),
-                        "model",
-                        "version",
-                        "op");
+                Histogram.builder()
+                        .name("tessera_batch_size")
+                        .help("Images or token grids per model run formed by the dynamic batcher.")
+                        .labelNames(run)
+                        .classicOnly()
+                        .classicExponentialUpperBounds(1, 2, 13) // 1, 2, 4, ... 4096
+                        .register(registry);
         batchDuration =
-                registry.histogram(
-                        "tessera_batch_duration_seconds",
-                        "Wall time of one model run, in seconds.",
-                        Histogram.latencySeconds(),
-                        "model",
-                        "version",
-                        "op");
-        images =
-                registry.counter(
-                        "tessera_images_total",
-                        "Images encoded or decoded.",
-                        "model",
-                        "version",
-                        "op");
+                Histogram.builder()
+                        .name("tessera_batch_duration_seconds")
+                        .help("Wall time of one model run, in seconds.")
+                        .labelNames(run)
+                        .classicOnly()
+                        .classicUpperBounds(LATENCY_SECONDS)
+                        .register(registry);
+        images = counter("tessera_images_total", "Images encoded or decoded.", run);
         tokens =
-                registry.counter(
+                counter(
                         "tessera_tokens_total",
                         "Tokens produced by encode or consumed by decode.",
-                        "model",
-                        "version",
-                        "op");
+                        run);
         dropped =
-                registry.counter(
+                counter(
                         "tessera_dropped_requests_total",
                         "Requests dropped before their model run (deadline passed or cancelled).",
                         "model",
@@ -118,78 +121,75 @@ public final class ServerMetrics {
                         "op",
                         "reason");
         modelLoads =
-                registry.counter(
+                counter(
                         "tessera_model_loads_total",
                         "Tokenizer directories loaded or refused by the model repository.",
                         "result");
-        registerGauges(registry, models);
+        GaugeWithCallback.builder()
+                .name("tessera_queue_depth")
+                .help("Images or token grids waiting for a model run.")
+                .labelNames(run)
+                .callback(depths -> queueDepths(models, depths))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("tessera_models_loaded")
+                .help("Model versions being served.")
+                .callback(gauge -> gauge.call(models.served().size()))
+                .register(registry);
     }
 
-    private static void registerGauges(MetricsRegistry registry, ModelRegistry models) {
-        registry.gauge(
-                "tessera_queue_depth",
-                "Images or token grids waiting for a model run.",
-                List.of("model", "version", "op"),
-                () -> queueDepths(models));
-        // The Prometheus Java client's JVM metrics have the same name (issue 14 replaces this).
-        registry.gauge(
-                "process_cpu_seconds_total",
-                "CPU time of the server process (every thread) in seconds.",
-                List.of(),
-                () -> Map.of(List.of(), processCpuSeconds()));
-        registry.gauge(
-                "tessera_models_loaded",
-                "Model versions being served.",
-                List.of(),
-                () -> Map.of(List.of(), (double) models.served().size()));
+    private Counter counter(String name, String help, String... labelNames) {
+        return Counter.builder().name(name).help(help).labelNames(labelNames).register(registry);
     }
 
-    private static double processCpuSeconds() {
-        if (ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime() / 1e9;
-        }
-        return Double.NaN;
-    }
-
-    private static Map<List<String>, Double> queueDepths(ModelRegistry models) {
-        Map<List<String>, Double> depths = new HashMap<>();
+    private void queueDepths(ModelRegistry models, GaugeWithCallback.Callback depths) {
         for (ServedModel m : models.served()) {
-            ModelBatchers b = m.batchersIfCreated();
-            depths.put(
-                    List.of(m.name(), m.version(), "encode"), b == null ? 0.0 : b.encodeQueued());
-            depths.put(
-                    List.of(m.name(), m.version(), "decode"), b == null ? 0.0 : b.decodeQueued());
+            ModelBatchers b = m.batchersIfCreated(this);
+            depths.call(b == null ? 0 : b.encodeQueued(), m.name(), m.version(), "encode");
+            depths.call(b == null ? 0 : b.decodeQueued(), m.name(), m.version(), "decode");
         }
-        return depths;
     }
 
     /** Publishes {@code tessera_calls_in_flight}, read from {@code inFlight} at every scrape. */
     void trackCallsInFlight(IntSupplier inFlight) {
-        registry.gauge(
-                "tessera_calls_in_flight",
-                "Tokenizer calls being served now.",
-                List.of(),
-                () -> Map.of(List.of(), (double) inFlight.getAsInt()));
+        GaugeWithCallback.builder()
+                .name("tessera_calls_in_flight")
+                .help("Tokenizer calls being served now.")
+                .callback(gauge -> gauge.call(inFlight.getAsInt()))
+                .register(registry);
     }
 
     /** The registry these metrics live in, for the HTTP endpoint. */
-    public MetricsRegistry registry() {
+    public PrometheusRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Every metric of the registry in the Prometheus text format (version 0.0.4), as the HTTP
+     * endpoint answers a scraper that asks for no other format.
+     */
+    public String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** Records a finished call. */
     void callFinished(String method, String model, String version, Status.Code code, long nanos) {
-        requests.inc(method, model, version, code.name());
+        requests.labelValues(method, model, version, code.name()).inc();
         if (code != Status.Code.OK) {
-            errors.inc(method, model, version, code.name());
+            errors.labelValues(method, model, version, code.name()).inc();
         }
-        latency.observe(nanos / 1e9, method, model);
+        latency.labelValues(method, model).observe(nanos / 1e9);
     }
 
     /** Records a tokenizer directory loaded or refused. */
     public void modelLoad(boolean loaded) {
-        modelLoads.inc(loaded ? "loaded" : "refused");
+        modelLoads.labelValues(loaded ? "loaded" : "refused").inc();
     }
 
     /**
@@ -202,15 +202,16 @@ public final class ServerMetrics {
         return new BatchListener() {
             @Override
             public void batchRan(int items, int requests, long nanos) {
-                batchSize.observe(items, model, version, op);
-                batchDuration.observe(nanos / 1e9, model, version, op);
-                images.add(items, model, version, op);
-                tokens.add((double) items * tokensPerItem, model, version, op);
+                batchSize.labelValues(model, version, op).observe(items);
+                batchDuration.labelValues(model, version, op).observe(nanos / 1e9);
+                images.labelValues(model, version, op).inc(items);
+                tokens.labelValues(model, version, op).inc((double) items * tokensPerItem);
             }
 
             @Override
             public void dropped(boolean deadlineExceeded) {
-                dropped.inc(model, version, op, deadlineExceeded ? "deadline" : "cancelled");
+                dropped.labelValues(model, version, op, deadlineExceeded ? "deadline" : "cancelled")
+                        .inc();
             }
         };
     }

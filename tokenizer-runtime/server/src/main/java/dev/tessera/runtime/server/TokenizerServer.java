@@ -1,6 +1,5 @@
 package dev.tessera.runtime.server;
 
-import dev.tessera.runtime.server.metrics.MetricsRegistry;
 import dev.tessera.runtime.server.security.BearerTokenInterceptor;
 
 import io.grpc.InsecureServerCredentials;
@@ -12,6 +11,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -20,6 +20,9 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -29,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running gRPC server for the models of a {@link ModelRegistry}: the tokenizer service with
- * dynamic batching, {@code grpc.health.v1} (overall {@code ""}, the service name and one entry per
+ * dynamic batching and, on the same port and over the same batchers, the Open Inference Protocol
+ * ({@code inference.GRPCInferenceService}, see {@link InferenceGrpcService}), {@code grpc.health.v1} (overall {@code ""}, the service name and one entry per
  * model name; see {@link ModelHealth}) and server reflection; optionally TLS or mutual TLS and
  * bearer-token authentication (health and reflection stay open), as {@link ServerConfig} says.
  *
@@ -37,7 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #markServing()}, so a server can accept connections while it loads; {@link #start} is both
  * in one step. {@link #close()} drains: health turns {@code NOT_SERVING}, new calls are refused,
  * calls in flight (streams included) get the drain timeout to finish, then the rest are cancelled.
- * Owns its gRPC server and threads; it does not own the registry: close that afterwards.
+ * The drain timeout runs on a timer ({@link ScheduledExecutorService}): a thread of the server's
+ * own, or one given to {@link #listen(ModelRegistry, ServerConfig, ServerMetrics,
+ * ScheduledExecutorService)}, such as a test's manual clock. Owns its gRPC server and threads; it
+ * does not own the registry: close that afterwards.
  */
 public final class TokenizerServer implements AutoCloseable {
 
@@ -50,6 +57,8 @@ public final class TokenizerServer implements AutoCloseable {
     private final ExecutorService executor;
     private final AtomicBoolean ready;
     private final ServerMetrics metrics;
+    private final ModelRegistry registry;
+    private final ScheduledExecutorService timer; // null: a thread of its own while draining
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private TokenizerServer(
@@ -59,7 +68,9 @@ public final class TokenizerServer implements AutoCloseable {
             String address,
             ExecutorService executor,
             AtomicBoolean ready,
-            ServerMetrics metrics) {
+            ServerMetrics metrics,
+            ModelRegistry registry,
+            ScheduledExecutorService timer) {
         this.server = server;
         this.health = health;
         this.config = config;
@@ -67,6 +78,8 @@ public final class TokenizerServer implements AutoCloseable {
         this.executor = executor;
         this.ready = ready;
         this.metrics = metrics;
+        this.registry = registry;
+        this.timer = timer;
     }
 
     /**
@@ -78,7 +91,7 @@ public final class TokenizerServer implements AutoCloseable {
     public static TokenizerServer start(ModelRegistry registry, ServerConfig config)
             throws IOException {
         TokenizerServer server =
-                listen(registry, config, new ServerMetrics(new MetricsRegistry(), registry));
+                listen(registry, config, new ServerMetrics(new PrometheusRegistry(), registry));
         server.markServing();
         return server;
     }
@@ -88,7 +101,10 @@ public final class TokenizerServer implements AutoCloseable {
             ModelRegistry registry, String name, ServerConfig config) throws IOException {
         TokenizerServer server =
                 listenInProcess(
-                        registry, name, config, new ServerMetrics(new MetricsRegistry(), registry));
+                        registry,
+                        name,
+                        config,
+                        new ServerMetrics(new PrometheusRegistry(), registry));
         server.markServing();
         return server;
     }
@@ -100,6 +116,21 @@ public final class TokenizerServer implements AutoCloseable {
      */
     public static TokenizerServer listen(
             ModelRegistry registry, ServerConfig config, ServerMetrics metrics) throws IOException {
+        return listen(registry, config, metrics, null);
+    }
+
+    /**
+     * Starts a Netty server that is not yet serving, whose drain timeout runs on {@code timer}
+     * (which it does not own; null for a thread of its own).
+     *
+     * @throws IOException if the address cannot be bound or a TLS or token file cannot be read
+     */
+    public static TokenizerServer listen(
+            ModelRegistry registry,
+            ServerConfig config,
+            ServerMetrics metrics,
+            ScheduledExecutorService timer)
+            throws IOException {
         ServerCredentials credentials =
                 config.tls().isPresent()
                         ? config.tls().get().credentials()
@@ -117,18 +148,33 @@ public final class TokenizerServer implements AutoCloseable {
                         .maxConcurrentCallsPerConnection(
                                 perConnection == 0 ? Integer.MAX_VALUE : perConnection);
         warnIfTokensTravelInClear(config);
-        return build(builder, registry, config, metrics, null);
+        return build(builder, registry, config, metrics, timer, null);
     }
 
     /** Starts an in-process server under {@code name} that is not yet serving. */
     public static TokenizerServer listenInProcess(
             ModelRegistry registry, String name, ServerConfig config, ServerMetrics metrics)
             throws IOException {
+        return listenInProcess(registry, name, config, metrics, null);
+    }
+
+    /**
+     * Starts an in-process server under {@code name} that is not yet serving, whose drain timeout
+     * runs on {@code timer} (null: a thread of its own).
+     */
+    static TokenizerServer listenInProcess(
+            ModelRegistry registry,
+            String name,
+            ServerConfig config,
+            ServerMetrics metrics,
+            ScheduledExecutorService timer)
+            throws IOException {
         return build(
                 InProcessServerBuilder.forName(name),
                 registry,
                 config,
                 metrics,
+                timer,
                 "in-process:" + name);
     }
 
@@ -137,6 +183,7 @@ public final class TokenizerServer implements AutoCloseable {
             ModelRegistry registry,
             ServerConfig config,
             ServerMetrics metrics,
+            ScheduledExecutorService timer,
             String inProcessAddress)
             throws IOException {
         Objects.requireNonNull(registry, "registry");
@@ -149,14 +196,20 @@ public final class TokenizerServer implements AutoCloseable {
             ConcurrencyLimitInterceptor limiter =
                     new ConcurrencyLimitInterceptor(config.limits().maxConcurrentCalls());
             metrics.trackCallsInFlight(limiter::inFlight);
-            TokenizerGrpcService service =
-                    new TokenizerGrpcService(registry, config, metrics, executor, ready::get);
+            ModelCalls calls = new ModelCalls(registry, config, metrics, executor, ready::get);
+            TokenizerGrpcService tokenizer =
+                    new TokenizerGrpcService(calls, config.limits().streamWindow());
+            InferenceGrpcService inference = new InferenceGrpcService(calls);
             builder.executor(executor)
                     .maxInboundMessageSize(config.maxMessageBytes())
                     .addStreamTracerFactory(new CallTracker(metrics))
+                    // Both APIs behind one concurrency limit, so --max-concurrent-calls is overall.
                     .addService(
                             ServerInterceptors.intercept(
-                                    RequestParsing.guard(service.bindService()), limiter))
+                                    RequestParsing.guard(tokenizer.bindService()), limiter))
+                    .addService(
+                            ServerInterceptors.intercept(
+                                    RequestParsing.guard(inference.bindService()), limiter))
                     .addService(healthManager.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance());
             if (config.authTokenFile().isPresent()) {
@@ -167,7 +220,8 @@ public final class TokenizerServer implements AutoCloseable {
                     inProcessAddress != null
                             ? inProcessAddress
                             : hostForAddress(config.host()) + ":" + server.getPort();
-            return new TokenizerServer(server, health, config, address, executor, ready, metrics);
+            return new TokenizerServer(
+                    server, health, config, address, executor, ready, metrics, registry, timer);
         } catch (IOException | RuntimeException e) {
             health.shutdown();
             executor.shutdownNow();
@@ -190,6 +244,11 @@ public final class TokenizerServer implements AutoCloseable {
                 new SynchronousQueue<>(),
                 daemonThreads("tessera-call-"),
                 (task, pool) -> task.run());
+    }
+
+    /** A timer on one daemon thread, for the server's and the repository watcher's waits. */
+    static ScheduledExecutorService daemonTimer(String prefix) {
+        return Executors.newSingleThreadScheduledExecutor(daemonThreads(prefix));
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -270,7 +329,8 @@ public final class TokenizerServer implements AutoCloseable {
 
     /**
      * Graceful shutdown: health {@code NOT_SERVING}, no new calls, calls in flight get the drain
-     * timeout, then the rest are cancelled. Idempotent.
+     * timeout (measured by the server's timer), then the rest are cancelled; the server's batchers
+     * close at the end. Idempotent.
      *
      * @return true if every call finished within the drain timeout
      */
@@ -280,22 +340,31 @@ public final class TokenizerServer implements AutoCloseable {
         }
         health.shutdown();
         server.shutdown();
-        boolean drained = false;
+        ScheduledExecutorService clock = timer != null ? timer : daemonTimer("tessera-drain-");
+        AtomicBoolean cutOff = new AtomicBoolean();
+        ScheduledFuture<?> deadline =
+                clock.schedule(
+                        () -> {
+                            cutOff.set(true);
+                            server.shutdownNow();
+                        },
+                        config.drainTimeout().toNanos(),
+                        TimeUnit.NANOSECONDS);
         try {
-            drained =
-                    server.awaitTermination(
-                            config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (!drained) {
-                server.shutdownNow();
-                server.awaitTermination(1, TimeUnit.SECONDS);
-            }
+            // Returns when the last call has finished, or once the cut-off has cancelled it.
+            server.awaitTermination();
         } catch (InterruptedException e) {
             server.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
+            deadline.cancel(false);
+            if (clock != timer) {
+                clock.shutdownNow();
+            }
             executor.shutdown();
+            registry.served().forEach(m -> m.closeBatchers(metrics));
         }
-        return drained;
+        return !cutOff.get() && server.isTerminated();
     }
 
     /** {@link #drain()}, ignoring whether every call finished in time. */

@@ -8,9 +8,13 @@ import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.onnx.TokenizerOptions;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ServerConfig;
+import dev.tessera.runtime.server.ServerMetrics;
 import dev.tessera.runtime.server.TokenizerServer;
 import dev.tessera.runtime.server.metrics.PrometheusEndpoint;
 import dev.tessera.runtime.testing.ToyTokenizer;
+
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,10 +58,16 @@ class BenchCommandsTest {
         Path dir = ToyTokenizer.gray("toy", "1").writeTo(temp);
         try (ModelRegistry registry = new ModelRegistry()) {
             registry.register(Tokenizer.open(dir, TokenizerOptions.defaults().withInstances(2)));
+            // As tessera serve does: the server's metrics and the JVM's (process CPU among them).
+            PrometheusRegistry prometheus = new PrometheusRegistry();
+            JvmMetrics.builder().register(prometheus);
+            ServerMetrics serverMetrics = new ServerMetrics(prometheus, registry);
             try (TokenizerServer server =
-                            TokenizerServer.start(registry, ServerConfig.defaults().withPort(0));
+                            TokenizerServer.listen(
+                                    registry, ServerConfig.defaults().withPort(0), serverMetrics);
                     PrometheusEndpoint metrics =
-                            PrometheusEndpoint.start("127.0.0.1", 0, server.metrics().registry())) {
+                            PrometheusEndpoint.start("127.0.0.1", 0, prometheus)) {
+                server.markServing();
                 String text =
                         run(
                                 "bench-serve",

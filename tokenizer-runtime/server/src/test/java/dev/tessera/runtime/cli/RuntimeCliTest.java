@@ -130,10 +130,10 @@ class RuntimeCliTest {
         assertEquals(
                 "error: cannot load tokenizer directory "
                         + missing
-                        + ": tokenizer.json: not "
+                        + ": tessera.json: not "
                         + "found in "
                         + missing
-                        + "; is this a tokenizer directory?"
+                        + " (nor tokenizer.json, its name before); is this a tokenizer directory?"
                         + System.lineSeparator(),
                 err());
     }

@@ -8,6 +8,8 @@ import dev.tessera.api.v1.EncodeResponse;
 import dev.tessera.api.v1.ListModelsRequest;
 import dev.tessera.api.v1.TokenizerServiceGrpc;
 import dev.tessera.api.v1.TokenizerServiceGrpc.TokenizerServiceBlockingStub;
+import dev.tessera.runtime.server.ScrapedMetrics;
+import dev.tessera.runtime.testing.ManualClock;
 import dev.tessera.runtime.testing.ToyImages;
 import dev.tessera.runtime.testing.ToyTokenizer;
 
@@ -29,6 +31,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -65,8 +68,10 @@ class ServeCommandTest {
                                 "--auth-token-file",
                                 tokens.toString()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ManualClock clock = new ManualClock();
         try (ServeCommand serve =
-                ServeCommand.start(args, new PrintStream(out, true, StandardCharsets.UTF_8))) {
+                ServeCommand.start(
+                        args, new PrintStream(out, true, StandardCharsets.UTF_8), clock)) {
             int port = serve.server().port();
             String nl = System.lineSeparator();
             assertEquals(
@@ -120,17 +125,17 @@ class ServeCommandTest {
                         ToyImages.QUADRANT_TOKENS,
                         r.getTokens().getIdsList().stream().mapToInt(Integer::intValue).toArray());
 
-                // A new version appears in the repository and is served without a restart.
+                // A new version appears in the repository and is served without a restart: at the
+                // next poll, 50 ms later.
                 Path toy2 = ToyTokenizer.gray("toy", "2").writeTo(temp);
                 Files.move(toy2, repo.resolve("toy").resolve("2"));
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (stub.listModels(ListModelsRequest.getDefaultInstance()).getModelsCount()
-                        < 2) {
-                    assertTrue(System.nanoTime() < until, "version 2 was never picked up");
-                    Thread.sleep(20);
-                }
+                ListModelsRequest list = ListModelsRequest.getDefaultInstance();
+                clock.advance(Duration.ofMillis(49));
+                assertEquals(1, stub.listModels(list).getModelsCount());
+                clock.advance(Duration.ofMillis(1));
+                assertEquals(2, stub.listModels(list).getModelsCount());
 
-                String metrics =
+                HttpResponse<String> scrape =
                         HttpClient.newHttpClient()
                                 .send(
                                         HttpRequest.newBuilder(
@@ -139,22 +144,39 @@ class ServeCommandTest {
                                                                         + metricsPort
                                                                         + "/metrics"))
                                                 .build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .body();
-                assertTrue(
-                        metrics.contains(
-                                "tessera_requests_total{method=\"tessera.v1.TokenizerService/Encode\",model=\"toy\",version=\"1\",code=\"OK\"}"
-                                    + " 1\n"),
-                        metrics);
-                assertTrue(
-                        metrics.contains("tessera_model_loads_total{result=\"loaded\"} 2\n"),
-                        metrics);
-                assertTrue(metrics.contains("tessera_models_loaded 2\n"), metrics);
-                assertTrue(
-                        metrics.contains(
-                                "tessera_images_total{model=\"toy\",version=\"1\",op=\"encode\"}"
-                                        + " 1\n"),
-                        metrics);
+                                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(
+                        "text/plain; version=0.0.4; charset=utf-8",
+                        scrape.headers().firstValue("Content-Type").orElse(""));
+                ScrapedMetrics metrics = new ScrapedMetrics(scrape.body());
+                assertEquals(
+                        1,
+                        metrics.value(
+                                "tessera_requests_total",
+                                "method",
+                                "tessera.v1.TokenizerService/Encode",
+                                "model",
+                                "toy",
+                                "version",
+                                "1",
+                                "code",
+                                "OK"));
+                assertEquals(2, metrics.value("tessera_model_loads_total", "result", "loaded"));
+                assertEquals(2, metrics.value("tessera_models_loaded"));
+                assertEquals(
+                        1,
+                        metrics.value(
+                                "tessera_images_total",
+                                "model",
+                                "toy",
+                                "version",
+                                "1",
+                                "op",
+                                "encode"));
+                // The JVM's own metrics come with the server's.
+                assertTrue(metrics.value("jvm_memory_used_bytes", "area", "heap") > 0);
+                assertTrue(metrics.has("jvm_threads_current"), scrape.body());
+                assertTrue(metrics.has("process_cpu_seconds_total"), scrape.body());
             } finally {
                 channel.shutdownNow();
             }

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -64,7 +63,6 @@ class ShutdownSignalTest {
     @Test
     void sigtermDrainsTheOpenCallThenExitsZero() throws Exception {
         Path dir = ToyTokenizer.gray("toy", "1").writeTo(temp);
-        Path errLog = temp.resolve("stderr.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process =
                 new ProcessBuilder(
@@ -79,8 +77,8 @@ class ShutdownSignalTest {
                                 "0",
                                 "--drain-timeout-s",
                                 "30")
-                        .redirectError(errLog.toFile())
                         .start();
+        StderrLines err = new StderrLines(process);
         ManagedChannel channel = null;
         try {
             int port = awaitPort(process);
@@ -109,8 +107,9 @@ class ShutdownSignalTest {
             stream.onNext(request("before"));
             assertEquals("before", answers.poll(20, TimeUnit.SECONDS).getRequestId());
 
-            process.destroy(); // SIGTERM
-            awaitLine(errLog, "shutting down: draining calls in flight for up to 30 s");
+            // SIGTERM through the handle: Process.destroy() would also close our end of stderr.
+            process.toHandle().destroy();
+            err.await("shutting down: draining calls in flight for up to 30 s");
             stream.onNext(request("during"));
             EncodeResponse during = answers.poll(20, TimeUnit.SECONDS);
             assertEquals("during", during.getRequestId());
@@ -121,10 +120,9 @@ class ShutdownSignalTest {
             ended.get(20, TimeUnit.SECONDS);
 
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the server did not exit");
-            assertEquals(0, process.exitValue(), Files.readString(errLog));
-            assertTrue(
-                    Files.readString(errLog).contains("stopped after every call finished"),
-                    Files.readString(errLog));
+            String stderr = err.all();
+            assertEquals(0, process.exitValue(), stderr);
+            assertTrue(stderr.contains("stopped after every call finished"), stderr);
         } finally {
             if (channel != null) {
                 channel.shutdownNow();
@@ -156,11 +154,52 @@ class ShutdownSignalTest {
         return port.get(60, TimeUnit.SECONDS);
     }
 
-    private static void awaitLine(Path file, String text) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!(Files.exists(file) && Files.readString(file).contains(text))) {
-            assertTrue(System.nanoTime() < until, "no \"" + text + "\" in the server's stderr");
-            Thread.sleep(10);
+    /** The lines a process writes to stderr, read as they come by a thread of their own. */
+    private static final class StderrLines {
+        private final BlockingQueue<String> fresh = new LinkedBlockingQueue<>();
+        private final StringBuilder all = new StringBuilder();
+        private final Thread reader;
+
+        StderrLines(Process process) {
+            reader =
+                    new Thread(
+                            () -> {
+                                try (BufferedReader in =
+                                        new BufferedReader(
+                                                new InputStreamReader(
+                                                        process.getErrorStream(),
+                                                        StandardCharsets.UTF_8))) {
+                                    for (String line; (line = in.readLine()) != null; ) {
+                                        synchronized (all) {
+                                            all.append(line).append('\n');
+                                        }
+                                        fresh.add(line);
+                                    }
+                                } catch (java.io.IOException e) {
+                                    // the process is gone; what was read stays
+                                }
+                            },
+                            "server-stderr");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Waits for a line containing {@code text} (at most 20 s between lines). */
+        void await(String text) throws InterruptedException {
+            for (String line; (line = fresh.poll(20, TimeUnit.SECONDS)) != null; ) {
+                if (line.contains(text)) {
+                    return;
+                }
+            }
+            throw new AssertionError("no \"" + text + "\" in the server's stderr:\n" + all());
+        }
+
+        /** Everything written, once the process has closed its stderr (at most 20 s). */
+        String all() throws InterruptedException {
+            reader.join(TimeUnit.SECONDS.toMillis(20));
+            synchronized (all) {
+                return all.toString();
+            }
         }
     }
 }

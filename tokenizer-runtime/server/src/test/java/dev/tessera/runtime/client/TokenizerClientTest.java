@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 
 /** The client against the real server and toy models: every answer equals the library's. */
 class TokenizerClientTest {
@@ -48,7 +49,7 @@ class TokenizerClientTest {
         registry.register(rgb);
         server =
                 TokenizerServer.startInProcess(
-                        registry, "client-test-" + System.nanoTime(), ServerConfig.defaults());
+                        registry, "client-test-" + UUID.randomUUID(), ServerConfig.defaults());
     }
 
     @AfterEach

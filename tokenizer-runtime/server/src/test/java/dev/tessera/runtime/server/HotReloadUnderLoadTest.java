@@ -10,6 +10,7 @@ import dev.tessera.api.v1.TokenizerServiceGrpc;
 import dev.tessera.api.v1.TokenizerServiceGrpc.TokenizerServiceBlockingStub;
 import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.onnx.TokenizerOptions;
+import dev.tessera.runtime.testing.ManualClock;
 import dev.tessera.runtime.testing.ToyImages;
 
 import io.grpc.ManagedChannel;
@@ -27,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,9 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Versions appear and disappear in a polled repository while 16 callers keep calling, half of them
  * the default (highest) version, half a version that stays: no call fails, every answer is right,
- * and the callers see the versions change.
+ * and the callers see the versions change. The repository is polled on a {@link ManualClock}: each
+ * poll happens when the test moves the clock by the poll interval.
  */
 class HotReloadUnderLoadTest {
+
+    private static final Duration POLL = Duration.ofMillis(20);
 
     @TempDir Path temp;
 
@@ -52,7 +57,8 @@ class HotReloadUnderLoadTest {
                         TokenizerOptions.defaults(),
                         new RepositoryWatcher.Listener() {});
         watcher.scan();
-        watcher.start(Duration.ofMillis(20));
+        ManualClock clock = new ManualClock();
+        watcher.start(POLL, clock);
         TokenizerServer server =
                 TokenizerServer.startInProcess(registry, "hot-reload", ServerConfig.defaults());
         ManagedChannel channel = InProcessChannelBuilder.forName("hot-reload").build();
@@ -60,11 +66,13 @@ class HotReloadUnderLoadTest {
         AtomicBoolean stop = new AtomicBoolean();
         Set<String> versionsSeen = ConcurrentHashMap.newKeySet();
         AtomicInteger calls = new AtomicInteger();
+        Semaphore defaultCalls = new Semaphore(0); // one permit per answered default-version call
         try {
             TokenizerServiceBlockingStub stub = TokenizerServiceGrpc.newBlockingStub(channel);
             List<Future<?>> running = new ArrayList<>();
             for (int c = 0; c < 16; c++) {
-                ModelRef ref = TestRequests.model("toy", c % 2 == 0 ? "" : "1");
+                boolean byDefault = c % 2 == 0;
+                ModelRef ref = TestRequests.model("toy", byDefault ? "" : "1");
                 running.add(
                         callers.submit(
                                 () -> {
@@ -80,6 +88,9 @@ class HotReloadUnderLoadTest {
                                                 ToyImages.QUADRANT_TOKENS, TestRequests.ids(r));
                                         versionsSeen.add(r.getModel().getVersion());
                                         calls.incrementAndGet();
+                                        if (byDefault) {
+                                            defaultCalls.release();
+                                        }
                                     }
                                     return null;
                                 }));
@@ -87,15 +98,17 @@ class HotReloadUnderLoadTest {
             // Add 2..6 one by one, each replacing the previous highest, then remove them all.
             for (int v = 2; v <= 6; v++) {
                 repo.add("toy", Integer.toString(v));
-                awaitDefaultVersion(registry, Integer.toString(v));
+                clock.advance(POLL);
+                assertEquals(Integer.toString(v), defaultVersion(registry), "found at the poll");
                 if (v > 2) {
-                    repo.remove("toy", Integer.toString(v - 1));
+                    repo.remove("toy", Integer.toString(v - 1)); // gone at the next poll
                 }
-                Thread.sleep(100);
+                awaitCalls(defaultCalls);
             }
             repo.remove("toy", "6");
-            awaitDefaultVersion(registry, "1");
-            Thread.sleep(100);
+            clock.advance(POLL);
+            assertEquals("1", defaultVersion(registry));
+            awaitCalls(defaultCalls);
             stop.set(true);
             for (Future<?> f : running) {
                 f.get(30, TimeUnit.SECONDS); // rethrows any failed call
@@ -116,14 +129,16 @@ class HotReloadUnderLoadTest {
         assertTrue(versionsSeen.size() >= 4, "callers saw versions " + versionsSeen);
     }
 
-    private static void awaitDefaultVersion(ModelRegistry registry, String version)
-            throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!registry.resolve(TestRequests.model("toy", "")).version().equals(version)) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("version " + version + " was never picked up");
-            }
-            Thread.sleep(5);
-        }
+    private static String defaultVersion(ModelRegistry registry) {
+        return registry.resolve(TestRequests.model("toy", "")).version();
+    }
+
+    /**
+     * Waits for 16 more answered default-version calls: at most 8 of them (one per such caller)
+     * began before the last poll, so at least 8 saw the version it installed.
+     */
+    private static void awaitCalls(Semaphore defaultCalls) throws InterruptedException {
+        defaultCalls.drainPermits();
+        assertTrue(defaultCalls.tryAcquire(16, 30, TimeUnit.SECONDS), "the callers stalled");
     }
 }

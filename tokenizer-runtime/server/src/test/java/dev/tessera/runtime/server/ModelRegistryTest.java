@@ -176,7 +176,7 @@ class ModelRegistryTest {
             IllegalArgumentException e =
                     assertThrows(IllegalArgumentException.class, () -> registry.register(hidden));
             assertEquals(
-                    "model name \".hidden\" in tokenizer.json cannot be served: it starts with a"
+                    "model name \".hidden\" in its manifest cannot be served: it starts with a"
                             + " dot; re-export with a plain name",
                     e.getMessage());
         }

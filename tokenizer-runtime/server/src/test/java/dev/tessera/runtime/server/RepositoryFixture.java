@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /** A model repository on disk for tests, changed the way a trainer or operator would. */
@@ -32,7 +33,7 @@ final class RepositoryFixture {
 
     /** Moves a version out of the repository (into staging), then deletes it. */
     void remove(String name, String version) throws IOException {
-        Path gone = staging.resolve("gone-" + name + "-" + version + "-" + System.nanoTime());
+        Path gone = staging.resolve("gone-" + name + "-" + version + "-" + UUID.randomUUID());
         Files.move(root.resolve(name).resolve(version), gone, StandardCopyOption.ATOMIC_MOVE);
         deleteTree(gone);
     }

@@ -119,7 +119,9 @@ class RepositoryWatcherTest {
         // Repairing the file makes the next scan load it.
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(encoder, bytes);
-        Files.setLastModifiedTime(encoder, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        // Same size, same bytes as first written: only a new modification time tells the change.
+        FileTime written = Files.getLastModifiedTime(encoder);
+        Files.setLastModifiedTime(encoder, FileTime.fromMillis(written.toMillis() + 5_000));
         assertEquals(1, watcher.scan().loaded().size());
         assertEquals("2", servedVersion());
     }
@@ -146,7 +148,7 @@ class RepositoryWatcherTest {
         String line = log.linesContaining("event=model_refused").get(0);
         assertTrue(
                 line.contains(
-                        "reason=\"tokenizer.json: name \\\"other\\\" and version \\\"5\\\" do not"
+                        "reason=\"tessera.json: name \\\"other\\\" and version \\\"5\\\" do not"
                                 + " match the repository path toy/3;"),
                 line);
     }

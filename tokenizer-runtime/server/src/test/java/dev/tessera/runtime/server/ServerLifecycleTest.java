@@ -12,10 +12,12 @@ import dev.tessera.api.v1.ModelRef;
 import dev.tessera.api.v1.TokenizerServiceGrpc;
 import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.server.batching.BatchPolicy;
-import dev.tessera.runtime.server.metrics.MetricsRegistry;
+import dev.tessera.runtime.testing.ManualClock;
 import dev.tessera.runtime.testing.ToyImages;
 import dev.tessera.runtime.testing.ToyTokenizer;
 
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -25,6 +27,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,11 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** Health while loading and shutting down, draining, the concurrency limit and deadlines. */
+/**
+ * Health while loading and shutting down, draining, the concurrency limit and deadlines. Timed
+ * waits run on a {@link ManualClock} that only the test moves.
+ */
 class ServerLifecycleTest {
 
     private static final ModelRef TOY = TestRequests.model("toy", "");
@@ -47,12 +56,13 @@ class ServerLifecycleTest {
     private ModelRegistry registry;
     private String name;
     private ManagedChannel channel;
+    private final ManualClock clock = new ManualClock();
 
     @BeforeEach
     void setUp() throws Exception {
         registry = new ModelRegistry();
         registry.register(Tokenizer.open(ToyTokenizer.gray("toy", "1").writeTo(temp)));
-        name = "lifecycle-" + System.nanoTime();
+        name = "lifecycle-" + UUID.randomUUID();
         channel = InProcessChannelBuilder.forName(name).build();
     }
 
@@ -63,8 +73,8 @@ class ServerLifecycleTest {
     }
 
     private TokenizerServer listen(ServerConfig config) throws Exception {
-        return TokenizerServer.listenInProcess(
-                registry, name, config, new ServerMetrics(new MetricsRegistry(), registry));
+        ServerMetrics metrics = new ServerMetrics(new PrometheusRegistry(), registry);
+        return TokenizerServer.listenInProcess(registry, name, config, metrics, clock);
     }
 
     private ServingStatus health(String service) {
@@ -142,49 +152,30 @@ class ServerLifecycleTest {
                 TestRequests.encode(TOY, ToyImages.quadrants(), 1).toBuilder()
                         .setRequestId("before")
                         .build());
-        awaitAnswers(answers, 1);
+        answers.awaitValues(1);
 
-        long start = System.nanoTime();
         CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(server::drain);
         assertEquals(ServingStatus.NOT_SERVING, watched.poll(10, TimeUnit.SECONDS));
         watching.cancel(null); // the watch is a call too; it would hold the drain open
-        // Health turns first (so that balancers stop routing here), then new calls are refused.
-        StatusRuntimeException refused = awaitRefusal();
+        // Health turns first (so that balancers stop routing here), then new calls are refused;
+        // the drain's 20 s start once the server has stopped taking calls.
+        clock.awaitTaskIn(Duration.ofSeconds(20));
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, this::encode);
         assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
 
         stream.onNext(
                 TestRequests.encode(TOY, ToyImages.quadrants(), 1).toBuilder()
                         .setRequestId("during")
                         .build());
-        awaitAnswers(answers, 2);
+        answers.awaitValues(2);
         assertFalse(drained.isDone(), "the open stream keeps the server draining");
         stream.onCompleted();
         answers.done.get(10, TimeUnit.SECONDS);
+        // The clock never moved: the drain ended with the stream, not with its 20 s.
         assertTrue(drained.get(10, TimeUnit.SECONDS), "every call finished in time");
-        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15));
+        assertEquals(List.of(), clock.pending(), "the cut-off was called off");
         assertEquals("during", answers.values.get(1).getRequestId());
         assertTrue(server.isTerminated());
-    }
-
-    private StatusRuntimeException awaitRefusal() throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try {
-                encode();
-            } catch (StatusRuntimeException e) {
-                return e;
-            }
-            assertTrue(System.nanoTime() < until, "new calls were still accepted");
-            Thread.sleep(2);
-        }
-    }
-
-    private static void awaitAnswers(StreamRecorder<?> answers, int n) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (answers.values.size() < n) {
-            assertTrue(System.nanoTime() < until, "no answer");
-            Thread.sleep(2);
-        }
     }
 
     @Test
@@ -201,10 +192,10 @@ class ServerLifecycleTest {
                     TokenizerServiceGrpc.newStub(channel).encodeStream(second);
             a.onNext(TestRequests.encode(TOY, ToyImages.quadrants(), 1));
             b.onNext(TestRequests.encode(TOY, ToyImages.quadrants(), 1));
-            awaitAnswers(first, 1);
-            awaitAnswers(second, 1);
-            ScrapedMetrics m = new ScrapedMetrics(server.metrics().registry().scrape());
-            assertEquals(2, m.value("tessera_calls_in_flight", ""));
+            first.awaitValues(1);
+            second.awaitValues(1);
+            ScrapedMetrics m = new ScrapedMetrics(server.metrics().scrape());
+            assertEquals(2, m.value("tessera_calls_in_flight"));
 
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, this::encode);
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
@@ -228,30 +219,41 @@ class ServerLifecycleTest {
         ServerConfig config =
                 ServerConfig.defaults()
                         .withBatching(new BatchPolicy(64, Duration.ofSeconds(5), 1024));
-        try (TokenizerServer server = listen(config)) {
-            server.markServing();
-            StatusRuntimeException e =
-                    assertThrows(
-                            StatusRuntimeException.class,
-                            () ->
-                                    TokenizerServiceGrpc.newBlockingStub(channel)
-                                            .withDeadlineAfter(200, TimeUnit.MILLISECONDS)
-                                            .encode(
-                                                    TestRequests.encode(
-                                                            TOY, ToyImages.quadrants(), 1)));
-            assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
-            String labels = "{model=\"toy\",version=\"1\",op=\"encode\"";
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            ScrapedMetrics m;
-            do {
-                Thread.sleep(10);
-                m = new ScrapedMetrics(server.metrics().registry().scrape());
-            } while (!m.has("tessera_dropped_requests_total", labels + ",reason=\"deadline\"}")
-                    && System.nanoTime() < until);
-            assertEquals(
-                    1, m.value("tessera_dropped_requests_total", labels + ",reason=\"deadline\"}"));
-            assertFalse(m.has("tessera_batch_size_count", labels + "}"), "the model never ran it");
-            assertEquals(0, m.value("tessera_queue_depth", labels + "}"));
-        }
+        ServerMetrics metrics = new ServerMetrics(new PrometheusRegistry(), registry);
+        TokenizerGrpcService service =
+                new TokenizerGrpcService(
+                        new ModelCalls(registry, config, metrics, Runnable::run, () -> true),
+                        config.limits().streamWindow());
+        // The call's deadline, as gRPC gives it to the service: a context cancelled on the clock.
+        Context.CancellableContext call =
+                Context.current()
+                        .withDeadline(
+                                Deadline.after(200, TimeUnit.MILLISECONDS, clock.ticker()), clock);
+        StreamRecorder<EncodeResponse> answer = new StreamRecorder<>();
+        call.run(() -> service.encode(TestRequests.encode(TOY, ToyImages.quadrants(), 1), answer));
+        String[] labels = {"model", "toy", "version", "1", "op", "encode"};
+        ScrapedMetrics queued = new ScrapedMetrics(metrics.scrape());
+        assertEquals(1, queued.value("tessera_queue_depth", labels), "waiting in the queue");
+
+        clock.advance(Duration.ofMillis(200));
+        ExecutionException e =
+                assertThrows(ExecutionException.class, () -> answer.done.get(10, TimeUnit.SECONDS));
+        assertEquals(
+                Status.Code.DEADLINE_EXCEEDED, Status.fromThrowable(e.getCause()).getCode());
+        ScrapedMetrics m = new ScrapedMetrics(metrics.scrape());
+        assertEquals(
+                1,
+                m.value(
+                        "tessera_dropped_requests_total",
+                        "model",
+                        "toy",
+                        "version",
+                        "1",
+                        "op",
+                        "encode",
+                        "reason",
+                        "deadline"));
+        assertFalse(m.has("tessera_batch_size_count", labels), "the model never ran it");
+        assertEquals(0, m.value("tessera_queue_depth", labels));
     }
 }

@@ -60,7 +60,7 @@ class ServingLoadTest {
 
     private static final ModelRef TOY = TestRequests.model("toy", "1");
     private static final ModelRef TOY3 = TestRequests.model("toy3", "1");
-    private static final String ENCODE = "{model=\"toy\",version=\"1\",op=\"encode\"}";
+    private static final String[] ENCODE = {"model", "toy", "version", "1", "op", "encode"};
 
     /** Stands still until {@link #race()}, then moves an hour at every reading. */
     private static final class TestClock {
@@ -123,7 +123,7 @@ class ServingLoadTest {
                 }
                 assertTrue(finished.await(120, TimeUnit.SECONDS), "the load got stuck");
                 // Every run so far waited for a full batch.
-                ScrapedMetrics frozen = new ScrapedMetrics(server.metrics().registry().scrape());
+                ScrapedMetrics frozen = new ScrapedMetrics(server.metrics().scrape());
                 clock.race();
                 for (Future<?> f : running) {
                     f.get(120, TimeUnit.SECONDS); // rethrows the first failed call or mismatch
@@ -178,7 +178,7 @@ class ServingLoadTest {
     }
 
     private static void assertTheServerCounted(TokenizerServer server) {
-        ScrapedMetrics m = new ScrapedMetrics(server.metrics().registry().scrape());
+        ScrapedMetrics m = new ScrapedMetrics(server.metrics().scrape());
         double images = m.value("tessera_batch_size_sum", ENCODE);
         assertEquals(images, m.value("tessera_images_total", ENCODE));
         assertEquals(images * 4, m.value("tessera_tokens_total", ENCODE));
@@ -188,11 +188,14 @@ class ServingLoadTest {
                 ok +=
                         m.value(
                                 "tessera_requests_total",
-                                "{method=\"tessera.v1.TokenizerService/"
-                                        + method
-                                        + "\",model=\""
-                                        + model
-                                        + "\",version=\"1\",code=\"OK\"}");
+                                "method",
+                                "tessera.v1.TokenizerService/" + method,
+                                "model",
+                                model,
+                                "version",
+                                "1",
+                                "code",
+                                "OK");
             }
         }
         assertEquals(CALLERS * REQUESTS_PER_CALLER, ok);

@@ -258,7 +258,7 @@ class TokenizerGrpcServiceTest {
         GetModelResponse r = stub.getModel(GetModelRequest.newBuilder().setModel(TOY).build());
         assertEquals("10", r.getSummary().getVersion());
         assertEquals(toy10.manifest(), r.getManifest());
-        assertEquals(5, r.getManifest().getSha256Count() + 1, "four files plus tokenizer.json");
+        assertEquals(5, r.getManifest().getSha256Count() + 1, "four files plus tessera.json");
     }
 
     @Test

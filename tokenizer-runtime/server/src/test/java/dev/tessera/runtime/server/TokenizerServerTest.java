@@ -2,6 +2,7 @@ package dev.tessera.runtime.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import dev.tessera.api.v1.TokenizerServiceGrpc;
 import dev.tessera.api.v1.TokenizerServiceGrpc.TokenizerServiceBlockingStub;
 import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
+import dev.tessera.runtime.testing.ManualClock;
 import dev.tessera.runtime.testing.ToyImages;
 import dev.tessera.runtime.testing.ToyTokenizer;
 
@@ -31,6 +33,7 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,8 +138,15 @@ class TokenizerServerTest {
                     ServerConfig.defaults()
                             .withMaxBatch(16)
                             .withDrainTimeout(Duration.ofMillis(200));
+            ManualClock clock = new ManualClock();
             TokenizerServer server =
-                    TokenizerServer.startInProcess(registry, "closing-test", config);
+                    TokenizerServer.listenInProcess(
+                            registry,
+                            "closing-test",
+                            config,
+                            new ServerMetrics(new PrometheusRegistry(), registry),
+                            clock);
+            server.markServing();
             ManagedChannel channel = InProcessChannelBuilder.forName("closing-test").build();
             try {
                 BlockingQueue<ServingStatus> statuses = new LinkedBlockingQueue<>();
@@ -158,10 +168,13 @@ class TokenizerServerTest {
                 assertEquals(ServingStatus.SERVING, statuses.poll(10, TimeUnit.SECONDS));
                 // The open watch keeps the server from draining: close waits the grace, then
                 // cancels it.
-                long started = System.nanoTime();
-                server.close();
+                CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(server::drain);
                 assertEquals(ServingStatus.NOT_SERVING, statuses.poll(10, TimeUnit.SECONDS));
-                assertTrue(System.nanoTime() - started >= 200_000_000L);
+                clock.awaitTaskIn(Duration.ofMillis(200));
+                clock.advance(Duration.ofMillis(199));
+                assertFalse(drained.isDone(), "the open watch holds the drain for 200 ms");
+                clock.advance(Duration.ofMillis(1));
+                assertFalse(drained.get(10, TimeUnit.SECONDS), "the watch was cut off");
                 assertTrue(server.isTerminated());
                 StatusRuntimeException after =
                         assertThrows(

@@ -139,7 +139,10 @@ final class BatchQueue<E extends BatchQueue.Entry> {
         }
     }
 
-    /** Waits until a batch is due (full, or the oldest request's delay is over) and takes it. */
+    /**
+     * Waits until a batch is due (full, another worker idle too, or the oldest request's delay
+     * over) and takes its share of the queue.
+     */
     private List<E> form() {
         long maxDelay = policy.maxDelay().toNanos();
         while (true) {

@@ -1,7 +1,11 @@
 package dev.tessera.runtime.server.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,9 +16,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Serves a {@link MetricsRegistry} over HTTP at {@code GET /metrics} for Prometheus to scrape,
- * using the JDK's built-in HTTP server so the runtime needs no web framework. Owns its HTTP server
- * and thread: {@link #close()} stops both.
+ * Serves a {@link PrometheusRegistry} over HTTP at {@code GET /metrics} for Prometheus to scrape.
+ * The Prometheus Java client's {@link MetricsHandler} writes the answer (the text format, or
+ * OpenMetrics when the scraper asks for it; gzip and {@code ?name[]=} filters); the JDK's built-in
+ * HTTP server carries it, so the server needs no web framework. Any other path is {@code 404} and
+ * any method but {@code GET} and {@code HEAD} is {@code 405}. Owns its HTTP server and thread:
+ * {@link #close()} stops both.
  */
 public final class PrometheusEndpoint implements AutoCloseable {
 
@@ -34,7 +41,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
      *
      * @throws IOException if the address cannot be bound
      */
-    public static PrometheusEndpoint start(String host, int port, MetricsRegistry metrics)
+    public static PrometheusEndpoint start(String host, int port, PrometheusRegistry metrics)
             throws IOException {
         Objects.requireNonNull(metrics, "metrics");
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
@@ -48,34 +55,38 @@ public final class PrometheusEndpoint implements AutoCloseable {
                             return t;
                         });
         server.setExecutor(executor);
-        server.createContext("/", exchange -> handle(exchange, metrics));
+        server.createContext("/", new Guard(new MetricsHandler(metrics)));
         server.start();
         return new PrometheusEndpoint(server, executor);
     }
 
-    private static void handle(HttpExchange exchange, MetricsRegistry metrics) throws IOException {
-        try (exchange) {
+    /** Lets only {@code GET} and {@code HEAD} of exactly {@link #PATH} through. */
+    private record Guard(HttpHandler metrics) implements HttpHandler {
+        @Override
+        public void handle(HttpExchange exchange) throws IOException {
             String method = exchange.getRequestMethod();
             if (!exchange.getRequestURI().getPath().equals(PATH)) {
-                reply(exchange, 404, "not found; metrics are at " + PATH + "\n", "text/plain");
+                refuse(exchange, 404, "not found; metrics are at " + PATH + "\n");
             } else if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                reply(exchange, 405, method + " is not allowed; use GET\n", "text/plain");
+                refuse(exchange, 405, method + " is not allowed; use GET\n");
             } else {
-                reply(exchange, 200, metrics.scrape(), MetricsRegistry.CONTENT_TYPE);
+                metrics.handle(exchange);
             }
         }
-    }
 
-    private static void reply(HttpExchange exchange, int code, String body, String type)
-            throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(code, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+        private static void refuse(HttpExchange exchange, int code, String body)
+                throws IOException {
+            try (exchange) {
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain");
+                boolean head = exchange.getRequestMethod().equals("HEAD");
+                exchange.sendResponseHeaders(code, head ? -1 : bytes.length);
+                if (!head) {
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(bytes);
+                    }
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.tessera.runtime.artifact;
 
 import dev.tessera.api.v1.TokenizerManifest;
+import dev.tessera.format.FloatMatrix;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,10 +21,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The files of a tokenizer directory (see docs/artifact.md) and the checks on them: reading and writing
- * the manifest {@code tessera.json}, SHA-256 checksums, and verification of a directory against its
- * manifest. Directories written before the manifest's rename hold {@code tokenizer.json} instead;
- * they are read as they are, and writing a manifest into one replaces that file.
+ * The files of a tokenizer directory (see docs/artifact.md) and the checks on them: reading and
+ * writing the manifest {@code tessera.json}, SHA-256 checksums, and verification of a directory
+ * against its manifest. Directories written before the manifest's rename hold {@code
+ * tokenizer.json} instead; they are read as they are, and writing a manifest into one replaces that
+ * file.
  *
  * <p>Checksum keys are paths relative to the directory with {@code /} separators; every file but
  * the manifest itself is listed. Files present on disk but absent from the manifest are not an
@@ -189,6 +191,35 @@ public final class TokenizerDirectory {
         for (Map.Entry<String, String> entry : new TreeMap<>(expected).entrySet()) {
             verifyFile(dir, manifestName, entry.getKey(), entry.getValue());
         }
+    }
+
+    /**
+     * Reads {@code codebook.npy} and checks its shape against the manifest's K and L.
+     *
+     * @throws TokenizerLoadException naming the file if it cannot be read or has another shape
+     */
+    public static FloatMatrix readCodebook(Path dir, TokenizerManifest m) {
+        FloatMatrix codebook;
+        try {
+            codebook = FloatMatrix.read(dir.resolve(CODEBOOK));
+        } catch (IOException e) {
+            throw new TokenizerLoadException(
+                    CODEBOOK + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        if (codebook.rows() != m.getCodebookSize() || codebook.cols() != m.getCodeDim()) {
+            throw new TokenizerLoadException(
+                    CODEBOOK
+                            + ": expected shape ("
+                            + m.getCodebookSize()
+                            + ", "
+                            + m.getCodeDim()
+                            + ") from codebook_size and code_dim in the manifest, got ("
+                            + codebook.rows()
+                            + ", "
+                            + codebook.cols()
+                            + ")");
+        }
+        return codebook;
     }
 
     private static void verifyFile(Path dir, String manifestName, String name, String expectedHex) {

@@ -1,25 +1,27 @@
 package dev.tessera.runtime.onnx;
 
-import dev.tessera.runtime.artifact.TokenizerDirectory;
-import dev.tessera.runtime.artifact.TokenizerLoadException;
-
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import dev.tessera.runtime.artifact.TokenizerDirectory;
+import dev.tessera.runtime.artifact.TokenizerLoadException;
+
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The two ONNX Runtime sessions of one tokenizer and the execution provider they run on. Owns the
- * sessions: {@link #close()} releases both.
+ * The ONNX Runtime sessions of one tokenizer, {@link TokenizerOptions#instances()} for each graph,
+ * and the execution provider they run on. Owns the sessions: {@link #close()} releases them all.
  */
-record EncoderDecoderSessions(OrtSession encoder, OrtSession decoder, String provider)
+record EncoderDecoderSessions(List<OrtSession> encoders, List<OrtSession> decoders, String provider)
         implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Tokenizer.class.getName());
 
-    /** Opens both graphs, on CUDA if asked and possible, else on CPU. */
+    /** Opens both graphs once per instance, on CUDA if asked and possible, else on CPU. */
     static EncoderDecoderSessions open(
             OrtEnvironment env, Path dir, TokenizerOptions options, String label) {
         if (options.useCuda()) {
@@ -50,7 +52,8 @@ record EncoderDecoderSessions(OrtSession encoder, OrtSession decoder, String pro
     private static EncoderDecoderSessions create(
             OrtEnvironment env, Path dir, TokenizerOptions options, boolean cuda)
             throws OrtException {
-        OrtSession encoder = null;
+        List<OrtSession> encoders = new ArrayList<>();
+        List<OrtSession> decoders = new ArrayList<>();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             if (cuda) {
                 so.addCUDA(0);
@@ -58,22 +61,28 @@ record EncoderDecoderSessions(OrtSession encoder, OrtSession decoder, String pro
             if (options.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(options.intraOpThreads());
             }
-            encoder = env.createSession(dir.resolve(TokenizerDirectory.ENCODER).toString(), so);
-            OrtSession decoder =
-                    env.createSession(dir.resolve(TokenizerDirectory.DECODER).toString(), so);
-            return new EncoderDecoderSessions(encoder, decoder, cuda ? "CUDA" : "CPU");
-        } catch (OrtException | RuntimeException | LinkageError e) {
-            if (encoder != null) {
-                encoder.close();
+            if (!options.spinWait()) {
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
+            String encoder = dir.resolve(TokenizerDirectory.ENCODER).toString();
+            String decoder = dir.resolve(TokenizerDirectory.DECODER).toString();
+            for (int i = 0; i < options.instances(); i++) {
+                encoders.add(env.createSession(encoder, so));
+                decoders.add(env.createSession(decoder, so));
+            }
+            return new EncoderDecoderSessions(
+                    List.copyOf(encoders), List.copyOf(decoders), cuda ? "CUDA" : "CPU");
+        } catch (OrtException | RuntimeException | LinkageError e) {
+            encoders.forEach(EncoderDecoderSessions::closeLogged);
+            decoders.forEach(EncoderDecoderSessions::closeLogged);
             throw e;
         }
     }
 
     @Override
     public void close() {
-        closeLogged(encoder);
-        closeLogged(decoder);
+        encoders.forEach(EncoderDecoderSessions::closeLogged);
+        decoders.forEach(EncoderDecoderSessions::closeLogged);
     }
 
     private static void closeLogged(OrtSession session) {

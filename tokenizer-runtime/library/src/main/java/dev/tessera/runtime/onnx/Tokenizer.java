@@ -1,5 +1,9 @@
 package dev.tessera.runtime.onnx;
 
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+
 import dev.tessera.api.v1.ModelSummary;
 import dev.tessera.api.v1.TokenizerManifest;
 import dev.tessera.format.FloatMatrix;
@@ -10,25 +14,14 @@ import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.artifact.TokenizerDirectory;
 import dev.tessera.runtime.artifact.TokenizerLoadException;
 
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -37,18 +30,21 @@ import java.util.function.Function;
  *
  * <p>{@link #open(Path)} verifies every file's SHA-256 against the manifest ({@code tessera.json},
  * or {@code tokenizer.json} in directories written before), checks that the graphs match it, and
- * creates one session per graph. A model whose manifest records a {@code size_multiple} takes
- * images of any height and width that are multiples of it (see {@link ModelShapes}). Instances are thread-safe: any
- * number of threads may encode and decode at once; {@link #close()} waits for calls in flight. The
- * token ids of an image do not depend on the other images of its batch.
+ * creates {@link TokenizerOptions#instances()} sessions per graph (see {@link #instances()}). A
+ * model whose manifest records a {@code size_multiple} takes images of any height and width that
+ * are multiples of it (see {@link ModelShapes}). Tokenizers are thread-safe: any number of threads
+ * may encode and decode at once; {@link #close()} waits for calls in flight. The token ids of an
+ * image do not depend on the other images of its batch.
  */
 public final class Tokenizer implements AutoCloseable {
 
     private final TokenizerManifest manifest;
     private final ModelShapes shapes;
     private final FloatMatrix codebook;
-    private final OrtEnvironment env;
+    private final BatchChecks checks;
     private final EncoderDecoderSessions sessions;
+    private final GraphRunner encoder;
+    private final GraphRunner decoder;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -60,8 +56,10 @@ public final class Tokenizer implements AutoCloseable {
         this.manifest = manifest;
         this.shapes = ModelShapes.of(manifest);
         this.codebook = codebook;
-        this.env = env;
+        this.checks = new BatchChecks(shapes, manifest.getCodebookSize());
         this.sessions = sessions;
+        this.encoder = new GraphRunner(env, sessions.encoders());
+        this.decoder = new GraphRunner(env, sessions.decoders());
     }
 
     /** Opens a tokenizer directory on CPU with default options. */
@@ -80,12 +78,12 @@ public final class Tokenizer implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         TokenizerManifest manifest = TokenizerDirectory.readManifest(dir);
         TokenizerDirectory.verify(dir, manifest);
-        FloatMatrix codebook = readCodebook(dir, manifest);
+        FloatMatrix codebook = TokenizerDirectory.readCodebook(dir, manifest);
         OrtEnvironment env = OrtEnvironments.get();
         String label = manifest.getName() + ":" + manifest.getVersion();
         EncoderDecoderSessions sessions = EncoderDecoderSessions.open(env, dir, options, label);
         try {
-            GraphSignature.check(manifest, sessions.encoder(), sessions.decoder());
+            GraphSignature.check(manifest, sessions.encoders().get(0), sessions.decoders().get(0));
         } catch (OrtException | RuntimeException e) {
             sessions.close();
             if (e instanceof TokenizerLoadException tle) {
@@ -101,30 +99,6 @@ public final class Tokenizer implements AutoCloseable {
         return new Tokenizer(manifest, codebook, env, sessions);
     }
 
-    private static FloatMatrix readCodebook(Path dir, TokenizerManifest m) {
-        FloatMatrix codebook;
-        try {
-            codebook = FloatMatrix.read(dir.resolve(TokenizerDirectory.CODEBOOK));
-        } catch (IOException e) {
-            throw new TokenizerLoadException(
-                    TokenizerDirectory.CODEBOOK + ": cannot be read (" + e.getMessage() + ")", e);
-        }
-        if (codebook.rows() != m.getCodebookSize() || codebook.cols() != m.getCodeDim()) {
-            throw new TokenizerLoadException(
-                    TokenizerDirectory.CODEBOOK
-                            + ": expected shape ("
-                            + m.getCodebookSize()
-                            + ", "
-                            + m.getCodeDim()
-                            + ") from codebook_size and code_dim in the manifest, got ("
-                            + codebook.rows()
-                            + ", "
-                            + codebook.cols()
-                            + ")");
-        }
-        return codebook;
-    }
-
     /**
      * Encodes images into token grids.
      *
@@ -135,51 +109,89 @@ public final class Tokenizer implements AutoCloseable {
      * @throws TokenizerClosedException if this tokenizer is closed
      */
     public TokenBatch encode(ImageBatch images) {
-        Objects.requireNonNull(images, "images");
-        long[] shape = shapes.tokensFor("pixels.shape", images.shape());
-        return runEncoder(
-                images,
-                manifest.getTensors().getEncoderOutput(),
-                shape,
-                out -> {
-                    IntBuffer buf = out.getIntBuffer();
-                    int[] ids = new int[buf.remaining()];
-                    buf.get(ids);
-                    checkEncoderIds(ids);
-                    return new TokenBatch(images.count(), (int) shape[1], (int) shape[2], ids);
-                });
+        return encode(List.of(Objects.requireNonNull(images, "images")));
     }
 
     /**
-     * Runs the encoder on {@code images} for one of its outputs, checks that output's shape and
-     * reads it with {@code read} while the result is open.
+     * Encodes several batches of images of one size in one model run, as one batch of all their
+     * images in order (a server merging the requests of several callers). Each batch is copied
+     * once, into the run's input; the tokens of an image do not depend on the other images of the
+     * run.
+     *
+     * @param parts at least one batch, all of one image shape the model takes
+     * @return the token ids of all images, in order
+     * @throws InvalidInputException naming {@code pixels.shape} if an image shape is wrong
+     * @throws IllegalArgumentException if the parts differ in size (a run takes one shape)
+     * @throws TokenizerClosedException if this tokenizer is closed
+     */
+    public TokenBatch encode(List<ImageBatch> parts) {
+        long[] grid = checks.images(parts);
+        int[] ids =
+                runEncoder(
+                        parts,
+                        grid,
+                        manifest.getTensors().getEncoderOutput(),
+                        OnnxJavaType.INT32,
+                        grid,
+                        buffer -> {
+                            int[] values = new int[buffer.remaining() / Integer.BYTES];
+                            buffer.asIntBuffer().get(values);
+                            return values;
+                        });
+        checks.encoderIds(ids);
+        return new TokenBatch((int) grid[0], (int) grid[1], (int) grid[2], ids);
+    }
+
+    /**
+     * Runs the encoder on the images of {@code parts} (their tokens have shape {@code grid}) for
+     * its output {@code outName} of shape {@code outShape}, read by {@code read}.
      */
     private <T> T runEncoder(
-            ImageBatch images, String outName, long[] shape, Function<OnnxTensor, T> read) {
-        ByteBuffer input =
-                ByteBuffer.allocateDirect(images.pixels().length).order(ByteOrder.nativeOrder());
-        input.put(images.pixels()).rewind();
-        String inName = manifest.getTensors().getEncoderInput();
+            List<ImageBatch> parts,
+            long[] grid,
+            String outName,
+            OnnxJavaType outType,
+            long[] outShape,
+            Function<ByteBuffer, T> read) {
+        ImageBatch first = parts.get(0);
+        GraphRunner.Tensor in =
+                new GraphRunner.Tensor(
+                        manifest.getTensors().getEncoderInput(),
+                        OnnxJavaType.UINT8,
+                        new long[] {grid[0], channels(), first.height(), first.width()});
+        return run(
+                encoder,
+                TokenizerDirectory.ENCODER,
+                in,
+                buffer -> parts.forEach(part -> buffer.put(part.pixels())),
+                new GraphRunner.Tensor(outName, outType, outShape),
+                read);
+    }
+
+    /** Runs a graph under the read lock, so that {@link #close()} waits for it. */
+    private <T> T run(
+            GraphRunner graph,
+            String file,
+            GraphRunner.Tensor in,
+            Consumer<ByteBuffer> fill,
+            GraphRunner.Tensor out,
+            Function<ByteBuffer, T> read) {
         lock.readLock().lock();
         try {
             ensureOpen();
-            try (OnnxTensor tensor =
-                            OnnxTensor.createTensor(
-                                    env, input, images.shape(), OnnxJavaType.UINT8);
-                    OrtSession.Result result =
-                            sessions.encoder().run(Map.of(inName, tensor), Set.of(outName))) {
-                return read.apply(output(result, outName, TokenizerDirectory.ENCODER, shape));
-            } catch (OrtException e) {
-                throw new IllegalStateException(
-                        TokenizerDirectory.ENCODER
-                                + " failed on a batch of "
-                                + images.count()
-                                + " ("
-                                + outName
-                                + "): "
-                                + e.getMessage(),
-                        e);
-            }
+            return graph.run(in, fill, out, read);
+        } catch (OrtException e) {
+            throw new IllegalStateException(
+                    file
+                            + " failed on a batch of "
+                            + in.shape()[0]
+                            + " ("
+                            + out.name()
+                            + ", expected shape "
+                            + GraphSignature.shapeOf(out.shape())
+                            + "): "
+                            + e.getMessage(),
+                    e);
         } finally {
             lock.readLock().unlock();
         }
@@ -211,19 +223,20 @@ public final class Tokenizer implements AutoCloseable {
                             + " was exported without a latents output; export it again with"
                             + " this version of Tessera");
         }
-        long[] grid = shapes.tokensFor("pixels.shape", images.shape());
-        long[] shape = {grid[0], grid[1], grid[2], codeDim()};
-        return runEncoder(
-                images,
-                manifest.getTensors().getEncoderLatents(),
-                shape,
-                out -> {
-                    FloatBuffer buf = out.getFloatBuffer();
-                    float[] values = new float[buf.remaining()];
-                    buf.get(values);
-                    return new LatentBatch(
-                            images.count(), (int) grid[1], (int) grid[2], codeDim(), values);
-                });
+        long[] grid = checks.images(List.of(images));
+        float[] values =
+                runEncoder(
+                        List.of(images),
+                        grid,
+                        manifest.getTensors().getEncoderLatents(),
+                        OnnxJavaType.FLOAT,
+                        new long[] {grid[0], grid[1], grid[2], codeDim()},
+                        buffer -> {
+                            float[] v = new float[buffer.remaining() / Float.BYTES];
+                            buffer.asFloatBuffer().get(v);
+                            return v;
+                        });
+        return new LatentBatch(images.count(), (int) grid[1], (int) grid[2], codeDim(), values);
     }
 
     /**
@@ -236,94 +249,48 @@ public final class Tokenizer implements AutoCloseable {
      * @throws TokenizerClosedException if this tokenizer is closed
      */
     public ImageBatch decode(TokenBatch tokens) {
-        Objects.requireNonNull(tokens, "tokens");
-        long[] shape = shapes.imageFor("tokens.shape", tokens.shape());
-        checkIds(tokens.ids());
-        int[] ids = tokens.ids();
-        String inName = manifest.getTensors().getDecoderInput();
-        String outName = manifest.getTensors().getDecoderOutput();
-        lock.readLock().lock();
-        try {
-            ensureOpen();
-            try (OnnxTensor tensor =
-                            OnnxTensor.createTensor(env, IntBuffer.wrap(ids), tokens.shape());
-                    OrtSession.Result result =
-                            sessions.decoder().run(Map.of(inName, tensor), Set.of(outName))) {
-                OnnxTensor out = output(result, outName, TokenizerDirectory.DECODER, shape);
-                ByteBuffer buf = out.getByteBuffer();
-                byte[] pixels = new byte[buf.remaining()];
-                buf.get(pixels);
-                return new ImageBatch(
-                        tokens.count(), channels(), (int) shape[2], (int) shape[3], pixels);
-            } catch (OrtException e) {
-                throw new IllegalStateException(
-                        TokenizerDirectory.DECODER
-                                + " failed on a batch of "
-                                + tokens.count()
-                                + ": "
-                                + e.getMessage(),
-                        e);
-            }
-        } finally {
-            lock.readLock().unlock();
-        }
+        return decode(List.of(Objects.requireNonNull(tokens, "tokens")));
     }
 
-    private static OnnxTensor output(
-            OrtSession.Result result, String name, String file, long[] expectedShape)
-            throws OrtException {
-        OnnxValue value =
-                result.get(name)
-                        .orElseThrow(
-                                () ->
-                                        new IllegalStateException(
-                                                file + " produced no output \"" + name + "\""));
-        if (!(value instanceof OnnxTensor tensor)) {
-            throw new IllegalStateException(file + " output \"" + name + "\" is not a tensor");
-        }
-        long[] shape = tensor.getInfo().getShape();
-        if (!Arrays.equals(shape, expectedShape)) {
-            throw new IllegalStateException(
-                    file
-                            + " output \""
-                            + name
-                            + "\": expected shape "
-                            + GraphSignature.shapeOf(expectedShape)
-                            + ", got "
-                            + GraphSignature.shapeOf(shape));
-        }
-        return tensor;
-    }
-
-    /** Refuses ids outside [0, K), naming the field. */
-    private void checkIds(int[] ids) {
-        int k = codebookSize();
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0 || ids[i] >= k) {
-                throw new InvalidInputException(
-                        "tokens.ids[" + i + "]",
-                        "tokens.ids["
-                                + i
-                                + "]: expected a token id in [0,"
-                                + k
-                                + "), got "
-                                + ids[i]);
-            }
-        }
-    }
-
-    private void checkEncoderIds(int[] ids) {
-        for (int id : ids) {
-            if (id < 0 || id >= codebookSize()) {
-                throw new IllegalStateException(
-                        TokenizerDirectory.ENCODER
-                                + " produced token id "
-                                + id
-                                + " outside [0,"
-                                + codebookSize()
-                                + ")");
-            }
-        }
+    /**
+     * Decodes several batches of token grids of one shape in one model run, as one batch of all
+     * their grids in order; each batch is copied once, into the run's input.
+     *
+     * @param parts at least one batch, all of one grid shape the model takes, ids in [0, K)
+     * @return the images of all grids, in order
+     * @throws InvalidInputException naming {@code tokens.shape} or {@code tokens.ids[i]}, i counted
+     *     over all parts in order
+     * @throws IllegalArgumentException if the parts differ in grid shape
+     * @throws TokenizerClosedException if this tokenizer is closed
+     */
+    public ImageBatch decode(List<TokenBatch> parts) {
+        long[] shape = checks.tokens(parts);
+        TokenBatch first = parts.get(0);
+        GraphRunner.Tensor in =
+                new GraphRunner.Tensor(
+                        manifest.getTensors().getDecoderInput(),
+                        OnnxJavaType.INT32,
+                        new long[] {shape[0], first.height(), first.width()});
+        GraphRunner.Tensor out =
+                new GraphRunner.Tensor(
+                        manifest.getTensors().getDecoderOutput(), OnnxJavaType.UINT8, shape);
+        byte[] pixels =
+                run(
+                        decoder,
+                        TokenizerDirectory.DECODER,
+                        in,
+                        buffer -> {
+                            IntBuffer ints = buffer.asIntBuffer();
+                            parts.forEach(part -> ints.put(part.ids()));
+                        },
+                        out,
+                        buffer -> {
+                            byte[] values = new byte[buffer.remaining()];
+                            buffer.get(values);
+                            return values;
+                        });
+        return new ImageBatch(
+                (int) shape[0], (int) shape[1], (int) shape[2], (int) shape[3], pixels);
     }
 
     private void ensureOpen() {
@@ -426,7 +393,15 @@ public final class Tokenizer implements AutoCloseable {
         return sessions.provider();
     }
 
-    /** Releases both ONNX Runtime sessions after the calls in flight finish. Idempotent. */
+    /**
+     * Encode runs (and as many decode runs) that go on at once each on a session and buffers of
+     * their own ({@link TokenizerOptions#instances()}); more concurrent calls share the sessions.
+     */
+    public int instances() {
+        return encoder.instances();
+    }
+
+    /** Releases the ONNX Runtime sessions after the calls in flight finish. Idempotent. */
     @Override
     public void close() {
         lock.writeLock().lock();

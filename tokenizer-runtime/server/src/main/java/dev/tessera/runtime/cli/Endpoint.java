@@ -39,8 +39,8 @@ record Endpoint(
     }
 
     /**
-     * This endpoint with the model a token file records, where the command line leaves it open:
-     * no {@code --name} takes the recorded name and version, {@code --name} of the recorded model
+     * This endpoint with the model a token file records, where the command line leaves it open: no
+     * {@code --name} takes the recorded name and version, {@code --name} of the recorded model
      * without {@code --version} takes the recorded version.
      */
     Endpoint withDefaultModel(String recordedName, String recordedVersion) {

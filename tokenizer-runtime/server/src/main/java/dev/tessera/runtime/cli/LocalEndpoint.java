@@ -59,9 +59,10 @@ final class LocalEndpoint implements TokenizerEndpoint {
                     ImageCodec.readForModel(
                             bytes, t.channels(), t.shapes().sizes(), Long.MAX_VALUE));
         } catch (ImageFileException e) {
-            String resize = e.reason() == ImageFileException.Reason.WRONG_SIZE
-                    ? "; images are not resized"
-                    : "";
+            String resize =
+                    e.reason() == ImageFileException.Reason.WRONG_SIZE
+                            ? "; images are not resized"
+                            : "";
             throw new CommandFailedException(
                     files.get(e.index()) + ": " + e.getMessage() + resize, e.getCause());
         }

@@ -3,7 +3,7 @@ package dev.tessera.runtime.cli;
 import dev.tessera.cli.CommandGroup;
 import dev.tessera.cli.CommandLines;
 import dev.tessera.runtime.bench.LibraryBenchmark;
-import dev.tessera.runtime.bench.ServingBenchmark;
+import dev.tessera.runtime.bench.ServeBenchmark;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +13,7 @@ import java.io.PrintStream;
 /**
  * The one entry point of the server jar: {@code serve} tokenizer directories over gRPC, {@code
  * encode} and {@code decode} image files and token files, {@code export-triton} a tokenizer as a
- * Triton model repository, and the benchmarks {@code bench-library} and {@code bench-serve-local}.
+ * Triton model repository, and the benchmarks {@code bench-library} and {@code bench-serve}.
  *
  * <p>Exit status 0 on success, 2 for a wrong command line, 1 when a model cannot be loaded, an
  * input is refused or the server cannot start; errors are one line, {@code --verbose} adds the
@@ -28,7 +28,7 @@ import java.io.PrintStream;
             "       tessera decode (--model DIR | --server HOST:PORT) --tokens FILE --out-dir DIR",
             "       tessera export-triton --model DIR --out REPOSITORY [options]",
             "       tessera bench-library --model DIR [options]",
-            "       tessera bench-serve-local --model DIR [options]",
+            "       tessera bench-serve --target HOST:PORT [options]",
             ""
         },
         commandListHeading = "%ncommands:%n",
@@ -36,7 +36,7 @@ import java.io.PrintStream;
             "",
             "details: tessera serve --help, tessera encode --help, tessera decode --help,"
                     + " tessera export-triton --help, tessera bench-library --help,"
-                    + " tessera bench-serve-local --help"
+                    + " tessera bench-serve --help"
         })
 public final class RuntimeCli extends CommandGroup {
 
@@ -61,7 +61,7 @@ public final class RuntimeCli extends CommandGroup {
         cl.addSubcommand(new DecodeCommand(out));
         cl.addSubcommand(new ExportTritonCommand(out));
         cl.addSubcommand(new LibraryBenchmark(out));
-        cl.addSubcommand(new ServingBenchmark(out));
+        cl.addSubcommand(new ServeBenchmark(out));
         return CommandLines.configure(cl, out, err);
     }
 }

@@ -1,7 +1,7 @@
 package dev.tessera.runtime.cli;
 
-import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.artifact.TokenizerLoadException;
+import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.server.ModelRegistry;
 import dev.tessera.runtime.server.ModelRepository;
 import dev.tessera.runtime.server.RepositoryWatcher;
@@ -105,6 +105,7 @@ public final class ServeCommand implements AutoCloseable {
                 }
             }
             server.markServing();
+            out.println(engine(args));
             out.println("listening on " + server.address());
             if (endpoint != null) {
                 out.println(
@@ -169,6 +170,20 @@ public final class ServeCommand implements AutoCloseable {
             out.println("model repository " + root + " holds no loadable model yet");
         }
         return watcher;
+    }
+
+    private static String engine(ServeSettings args) {
+        int threads = args.tokenizer().intraOpThreads();
+        return "engine: "
+                + args.tokenizer().instances()
+                + " runs in flight per model and direction, "
+                + (threads == 0 ? "ONNX Runtime's default" : String.valueOf(threads))
+                + " intra-op thread"
+                + (threads == 1 ? "" : "s")
+                + " each; batches of up to "
+                + args.server().maxBatch()
+                + ", --max-delay-ms "
+                + args.server().batching().maxDelay().toMillis();
     }
 
     private static String describe(Tokenizer t, Path dir) {

@@ -5,7 +5,6 @@ import dev.tessera.cli.CommandLines;
 import dev.tessera.cli.CommonOptions;
 import dev.tessera.cli.IntRange;
 import dev.tessera.runtime.artifact.TokenizerLoadException;
-import dev.tessera.runtime.onnx.TokenizerOptions;
 import dev.tessera.runtime.server.CallLimits;
 import dev.tessera.runtime.server.KeepaliveConfig;
 import dev.tessera.runtime.server.ServerConfig;
@@ -83,11 +82,22 @@ final class ServeOptions implements Callable<Integer> {
     private int pollIntervalMs = (int) ServeSettings.DEFAULT_POLL_INTERVAL.toMillis();
 
     @Option(
-            names = "--threads",
+            names = {"--intra-op-threads", "--threads"},
             paramLabel = "N",
-            description = "ONNX Runtime intra-op threads per model (default: ONNX Runtime's)")
+            description =
+                    "threads one model run uses (default 1, with --cuda 0; 0: ONNX Runtime's"
+                            + " choice, one per core)")
     @IntRange(min = 0, max = 4096)
-    private int threads = TokenizerOptions.defaults().intraOpThreads();
+    private Integer intraOpThreads;
+
+    @Option(
+            names = "--instances",
+            paramLabel = "N",
+            description =
+                    "model runs in flight per model and direction, each on a session of its own"
+                            + " (default: cores / --intra-op-threads, with --cuda 1)")
+    @IntRange(min = 1, max = 4096)
+    private Integer instances;
 
     @Option(names = "--cuda", description = "use the CUDA execution provider when available")
     private boolean cuda;
@@ -137,7 +147,8 @@ final class ServeOptions implements Callable<Integer> {
     @Option(
             names = "--drain-timeout-s",
             paramLabel = "N",
-            description = "time calls in flight get to finish on shutdown (default ${DEFAULT-VALUE})")
+            description =
+                    "time calls in flight get to finish on shutdown (default ${DEFAULT-VALUE})")
     @IntRange(min = 0, max = 3_600)
     private int drainTimeoutS = (int) DEFAULTS.drainTimeout().toSeconds();
 
@@ -290,7 +301,11 @@ final class ServeOptions implements Callable<Integer> {
                 repository.stream().findFirst(),
                 Duration.ofMillis(pollIntervalMs),
                 server,
-                TokenizerOptions.defaults().withCuda(cuda).withIntraOpThreads(threads),
+                ServeSettings.engine(
+                        cuda,
+                        intraOpThreads,
+                        instances,
+                        Runtime.getRuntime().availableProcessors()),
                 metricsPort,
                 common.verbose());
     }
@@ -305,8 +320,8 @@ final class ServeOptions implements Callable<Integer> {
         } catch (TokenizerLoadException | IOException | IllegalArgumentException e) {
             throw new CommandFailedException(e.getMessage(), e);
         }
-        Thread hook =
-                new Thread(
+        StopSignals stop =
+                StopSignals.onStop(
                         () -> {
                             err.println(
                                     "shutting down: draining calls in flight for up to "
@@ -319,13 +334,14 @@ final class ServeOptions implements Callable<Integer> {
                                             : "stopped; calls still running after the drain"
                                                     + " timeout were cancelled");
                             err.flush();
-                            // The JVM would report a SIGTERM as exit status 143; a drained stop
-                            // is the expected way to end a server, so it exits 0.
+                            // The JVM would report a SIGTERM as exit status 143; a drained
+                            // stop is the expected way to end a server, so it exits 0.
                             Runtime.getRuntime().halt(0);
-                        },
-                        "tessera-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+                        });
         command.awaitTermination();
+        // The server terminates inside the drain, before the models are closed and the last line
+        // is written: returning now would end the JVM in the middle of it.
+        stop.awaitStop();
         return 0;
     }
 }

@@ -32,6 +32,29 @@ public record ServeSettings(
     /** Scan interval of a model repository unless {@code --poll-interval-ms} says otherwise. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
 
+    /**
+     * How the server runs its models: {@code instances} sessions per graph and idle intra-op
+     * threads that sleep instead of spinning, since spinning threads take the cores the other runs
+     * and gRPC need. On the CPU the default is one thread per run and one instance per core, which
+     * did the most images per CPU second (docs/benchmarks.md); with CUDA one instance with ONNX
+     * Runtime's threads, since each instance holds its own copy of the weights on the GPU.
+     *
+     * @param intraOpThreads threads per run, 0 for ONNX Runtime's choice (one per core); null for
+     *     the default
+     * @param instances runs in flight per model and direction; null for the default
+     */
+    public static TokenizerOptions engine(
+            boolean cuda, Integer intraOpThreads, Integer instances, int cores) {
+        int threads = intraOpThreads != null ? intraOpThreads : cuda ? 0 : 1;
+        int perRun = threads == 0 ? cores : threads;
+        int count = instances != null ? instances : cuda ? 1 : Math.max(1, cores / perRun);
+        return TokenizerOptions.defaults()
+                .withCuda(cuda)
+                .withIntraOpThreads(threads)
+                .withInstances(count)
+                .withSpinWait(false);
+    }
+
     /** Validates that there is something to serve and copies the list. */
     public ServeSettings {
         Objects.requireNonNull(repository, "repository");

@@ -26,8 +26,8 @@ import java.util.concurrent.CompletableFuture;
  * The Open Inference Protocol (KServe v2, {@code inference.GRPCInferenceService}) over the same
  * models, batchers, limits, authentication, metrics and health as the native API ({@link
  * ModelCalls}): each tokenizer {@code NAME} is the two models {@code NAME.encoder} and {@code
- * NAME.decoder} ({@link InferenceModel}), their versions the repository's. {@code ModelInfer}
- * takes its input in {@code raw_input_contents} or in the typed {@code contents}, answers in {@code
+ * NAME.decoder} ({@link InferenceModel}), their versions the repository's. {@code ModelInfer} takes
+ * its input in {@code raw_input_contents} or in the typed {@code contents}, answers in {@code
  * raw_output_contents} and echoes the request's {@code id}; the tokens and pixels are those of the
  * native {@code Encode} and {@code Decode}. Refusals follow the native API's error table.
  */
@@ -101,8 +101,8 @@ public final class InferenceGrpcService
     }
 
     /**
-     * Every version of the model, and the tensors of the one the request names (the highest when
-     * it names none).
+     * Every version of the model, and the tensors of the one the request names (the highest when it
+     * names none).
      */
     @Override
     public void modelMetadata(
@@ -147,16 +147,16 @@ public final class InferenceGrpcService
                     if (target.kind() == InferenceModel.ENCODER) {
                         return batchers.encode(
                                         InferenceTensors.images(r, t, calls.maxBatch()), context)
-                                .thenApplyAsync(
+                                .thenApply(
                                         tokens ->
                                                 InferenceTensors.tokensResponse(
-                                                        r, t.version(), tokens),
-                                        calls.responses());
+                                                        r, t.version(), tokens));
                     }
                     return batchers.decode(InferenceTensors.tokens(r, t, calls.maxBatch()), context)
-                            .thenApplyAsync(
-                                    images -> InferenceTensors.pixelsResponse(r, t.version(), images),
-                                    calls.responses());
+                            .thenApply(
+                                    images ->
+                                            InferenceTensors.pixelsResponse(
+                                                    r, t.version(), images));
                 });
     }
 }

@@ -15,12 +15,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * What every call of both gRPC APIs (the native {@link TokenizerGrpcService} and the Open
- * Inference Protocol's {@link InferenceGrpcService}) does around its own work: refuse while the
- * server is still loading, hold a lease on the model it names until its answer is complete (so
- * hot reload never fails it), reach the model's batchers, and answer on the response executor or
- * map its failure to a status ({@link ErrorStatuses}). Sharing this is what makes the two APIs
- * share batching, limits, health and metrics.
+ * What every call of both gRPC APIs (the native {@link TokenizerGrpcService} and the Open Inference
+ * Protocol's {@link InferenceGrpcService}) does around its own work: refuse while the server is
+ * still loading, hold a lease on the model it names until its answer is complete (so hot reload
+ * never fails it), reach the model's batchers, and answer on the response executor or map its
+ * failure to a status ({@link ErrorStatuses}). Sharing this is what makes the two APIs share
+ * batching, limits, health and metrics.
  */
 final class ModelCalls {
 
@@ -34,7 +34,8 @@ final class ModelCalls {
      * @param registry the models to serve
      * @param config batching policy and limits
      * @param metrics where batch metrics go
-     * @param responses runs answer conversion and sending, off the batchers' threads
+     * @param responses completes the batchers' runs of several requests: builds and sends their
+     *     answers, off the runs' threads
      * @param ready false while the server is still loading its models
      */
     ModelCalls(
@@ -111,7 +112,13 @@ final class ModelCalls {
         return lease.model()
                 .batchers(
                         metrics,
-                        tokenizer -> new ModelBatchers(tokenizer, config.batching(), metrics));
+                        tokenizer ->
+                                new ModelBatchers(
+                                        tokenizer,
+                                        config.batching(),
+                                        metrics,
+                                        responses,
+                                        config.batchTicker()));
     }
 
     /** The call's work, or its failure (a cancelled call's status included) as a failed future. */
@@ -137,8 +144,10 @@ final class ModelCalls {
     <T> void respond(
             StreamObserver<T> observer, String method, Supplier<CompletableFuture<T>> call) {
         CallInfo info = CallInfo.current();
+        // The batchers complete on the responses executor, so the answer is sent from there (or
+        // from the calling thread for a call that failed before its turn) without another hop.
         started(call)
-                .whenCompleteAsync(
+                .whenComplete(
                         (value, error) -> {
                             if (error != null) {
                                 observer.onError(
@@ -147,7 +156,6 @@ final class ModelCalls {
                                 observer.onNext(value);
                                 observer.onCompleted();
                             }
-                        },
-                        responses);
+                        });
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Where and how a {@link TokenizerServer} listens, batches and protects itself.
@@ -22,6 +23,8 @@ import java.util.Optional;
  *     cancelling them
  * @param tls TLS or mutual TLS for the port; empty for plain text
  * @param authTokenFile file of accepted bearer tokens; empty for no authentication
+ * @param batchTicker the nanosecond time the batchers measure their delay with; {@link
+ *     System#nanoTime} but in tests, which advance a ticker of their own instead of sleeping
  */
 public record ServerConfig(
         String host,
@@ -31,7 +34,8 @@ public record ServerConfig(
         KeepaliveConfig keepalive,
         Duration drainTimeout,
         Optional<TlsConfig> tls,
-        Optional<Path> authTokenFile) {
+        Optional<Path> authTokenFile,
+        LongSupplier batchTicker) {
 
     /** The default port of {@code tessera serve}. */
     public static final int DEFAULT_PORT = 50051;
@@ -45,6 +49,7 @@ public record ServerConfig(
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(authTokenFile, "authTokenFile");
+        Objects.requireNonNull(batchTicker, "batchTicker");
         if (host.isBlank()) {
             throw new IllegalArgumentException(
                     "host: expected an address such as 127.0.0.1, got \"\"");
@@ -70,7 +75,8 @@ public record ServerConfig(
                 KeepaliveConfig.defaults(),
                 Duration.ofSeconds(20),
                 Optional.empty(),
-                Optional.empty());
+                Optional.empty(),
+                System::nanoTime);
     }
 
     /** Most images or grids per request and per model run. */
@@ -86,13 +92,29 @@ public record ServerConfig(
     /** This configuration bound to another host. */
     public ServerConfig withHost(String newHost) {
         return new ServerConfig(
-                newHost, port, batching, limits, keepalive, drainTimeout, tls, authTokenFile);
+                newHost,
+                port,
+                batching,
+                limits,
+                keepalive,
+                drainTimeout,
+                tls,
+                authTokenFile,
+                batchTicker);
     }
 
     /** This configuration on another port. */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(
-                host, newPort, batching, limits, keepalive, drainTimeout, tls, authTokenFile);
+                host,
+                newPort,
+                batching,
+                limits,
+                keepalive,
+                drainTimeout,
+                tls,
+                authTokenFile,
+                batchTicker);
     }
 
     /** This configuration with another batch limit (and a queue at least that large). */
@@ -107,36 +129,90 @@ public record ServerConfig(
     /** This configuration with another batching policy. */
     public ServerConfig withBatching(BatchPolicy newBatching) {
         return new ServerConfig(
-                host, port, newBatching, limits, keepalive, drainTimeout, tls, authTokenFile);
+                host,
+                port,
+                newBatching,
+                limits,
+                keepalive,
+                drainTimeout,
+                tls,
+                authTokenFile,
+                batchTicker);
     }
 
     /** This configuration with other call limits. */
     public ServerConfig withLimits(CallLimits newLimits) {
         return new ServerConfig(
-                host, port, batching, newLimits, keepalive, drainTimeout, tls, authTokenFile);
+                host,
+                port,
+                batching,
+                newLimits,
+                keepalive,
+                drainTimeout,
+                tls,
+                authTokenFile,
+                batchTicker);
     }
 
     /** This configuration with other keepalive settings. */
     public ServerConfig withKeepalive(KeepaliveConfig newKeepalive) {
         return new ServerConfig(
-                host, port, batching, limits, newKeepalive, drainTimeout, tls, authTokenFile);
+                host,
+                port,
+                batching,
+                limits,
+                newKeepalive,
+                drainTimeout,
+                tls,
+                authTokenFile,
+                batchTicker);
     }
 
     /** This configuration with another drain timeout. */
     public ServerConfig withDrainTimeout(Duration newDrainTimeout) {
         return new ServerConfig(
-                host, port, batching, limits, keepalive, newDrainTimeout, tls, authTokenFile);
+                host,
+                port,
+                batching,
+                limits,
+                keepalive,
+                newDrainTimeout,
+                tls,
+                authTokenFile,
+                batchTicker);
     }
 
     /** This configuration with TLS (or without, for an empty optional). */
     public ServerConfig withTls(Optional<TlsConfig> newTls) {
         return new ServerConfig(
-                host, port, batching, limits, keepalive, drainTimeout, newTls, authTokenFile);
+                host,
+                port,
+                batching,
+                limits,
+                keepalive,
+                drainTimeout,
+                newTls,
+                authTokenFile,
+                batchTicker);
+    }
+
+    /** This configuration with batchers that measure their delay with {@code ticker}. */
+    public ServerConfig withBatchTicker(LongSupplier ticker) {
+        return new ServerConfig(
+                host, port, batching, limits, keepalive, drainTimeout, tls, authTokenFile, ticker);
     }
 
     /** This configuration with bearer-token authentication from a file (or without). */
     public ServerConfig withAuthTokenFile(Optional<Path> newAuthTokenFile) {
         return new ServerConfig(
-                host, port, batching, limits, keepalive, drainTimeout, tls, newAuthTokenFile);
+                host,
+                port,
+                batching,
+                limits,
+                keepalive,
+                drainTimeout,
+                tls,
+                newAuthTokenFile,
+                batchTicker);
     }
 }

@@ -117,14 +117,13 @@ public final class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerSe
                     ImageBatch images = ProtoConversions.images(request, t, calls.maxBatch());
                     return calls.batchers(lease)
                             .encode(images, context)
-                            .thenApplyAsync(
+                            .thenApply(
                                     tokens ->
                                             EncodeResponse.newBuilder()
                                                     .setTokens(WireTensors.tokenGrid(tokens))
                                                     .setModel(ProtoConversions.modelRef(t))
                                                     .setRequestId(request.getRequestId())
-                                                    .build(),
-                                    calls.responses());
+                                                    .build());
                 });
     }
 
@@ -137,14 +136,13 @@ public final class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerSe
                             ProtoConversions.tokens(request.getTokens(), t, calls.maxBatch());
                     return calls.batchers(lease)
                             .decode(tokens, context)
-                            .thenApplyAsync(
+                            .thenApply(
                                     images ->
                                             DecodeResponse.newBuilder()
                                                     .setPixels(WireTensors.rawPixels(images))
                                                     .setModel(ProtoConversions.modelRef(t))
                                                     .setRequestId(request.getRequestId())
-                                                    .build(),
-                                    calls.responses());
+                                                    .build());
                 });
     }
 }

@@ -77,7 +77,7 @@ class RuntimeCliTest {
         assertTrue(
                 err().startsWith(
                                 "error: serve: --port expects an integer in 0..65535, got"
-                                    + " \"http\""),
+                                        + " \"http\""),
                 err());
         err.reset();
         assertEquals(2, run("serve", "--model"));
@@ -181,6 +181,11 @@ class RuntimeCliTest {
                             + "model toy-rgb 2: gmvq, K=16, grid 2x2, input 3x8x8, CPU ("
                             + rgb
                             + ")"
+                            + nl
+                            + "engine: "
+                            + Runtime.getRuntime().availableProcessors()
+                            + " runs in flight per model and direction, 1 intra-op thread each;"
+                            + " batches of up to 256, --max-delay-ms 2"
                             + nl
                             + "listening on 127.0.0.1:"
                             + port

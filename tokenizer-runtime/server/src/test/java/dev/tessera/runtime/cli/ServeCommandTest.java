@@ -79,6 +79,11 @@ class ServeCommandTest {
                             + repo.resolve("toy").resolve("1")
                             + ")"
                             + nl
+                            + "engine: "
+                            + Runtime.getRuntime().availableProcessors()
+                            + " runs in flight per model and direction, 1 intra-op thread each;"
+                            + " batches of up to 256, --max-delay-ms 2"
+                            + nl
                             + "listening on 127.0.0.1:"
                             + port
                             + nl

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.runtime.onnx.TokenizerOptions;
 import dev.tessera.runtime.server.CallLimits;
 import dev.tessera.runtime.server.KeepaliveConfig;
 import dev.tessera.runtime.server.ServerConfig;
@@ -35,7 +36,10 @@ class ServeOptionsTest {
         line.addAll(List.of(args));
         PrintStream print = new PrintStream(err, true, StandardCharsets.UTF_8);
         assertEquals(2, new RuntimeCli(print, print).run(line.toArray(String[]::new)));
-        return err.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow()
+        return err.toString(StandardCharsets.UTF_8)
+                .lines()
+                .findFirst()
+                .orElseThrow()
                 .substring("error: ".length());
     }
 
@@ -64,6 +68,29 @@ class ServeOptionsTest {
         assertEquals(Duration.ofSeconds(20), s.drainTimeout());
         assertEquals(Optional.empty(), s.tls());
         assertEquals(Optional.empty(), s.authTokenFile());
+    }
+
+    @Test
+    void theEngineDefaultsToOneThreadPerRunAndOneInstancePerCore() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        TokenizerOptions cpu = parse("--model", "a").tokenizer();
+        assertEquals(1, cpu.intraOpThreads());
+        assertEquals(cores, cpu.instances());
+        assertFalse(cpu.spinWait());
+        TokenizerOptions two = parse("--model", "a", "--intra-op-threads", "2").tokenizer();
+        assertEquals(Math.max(1, cores / 2), two.instances());
+        TokenizerOptions set =
+                parse("--model", "a", "--threads", "4", "--instances", "3").tokenizer();
+        assertEquals(4, set.intraOpThreads());
+        assertEquals(3, set.instances());
+        TokenizerOptions cuda = parse("--model", "a", "--cuda").tokenizer();
+        assertEquals(0, cuda.intraOpThreads());
+        assertEquals(1, cuda.instances());
+        assertEquals(1, ServeSettings.engine(false, 0, null, 16).instances());
+        assertEquals(4, ServeSettings.engine(false, 4, null, 16).instances());
+        assertEquals(
+                "serve: --instances expects an integer in 1..4096, got \"0\"",
+                refusal("--model", "a", "--instances", "0"));
     }
 
     @Test

@@ -17,13 +17,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 class DynamicBatcherTest {
 
@@ -68,6 +73,18 @@ class DynamicBatcherTest {
         return DynamicBatcher.start("test", policy, List::size, runner, listener);
     }
 
+    /** A batcher of {@code workers} that reads the time from {@code ticker}. */
+    private static DynamicBatcher<List<Integer>, List<Integer>> batcher(
+            BatchPolicy policy,
+            BatchRunner<List<Integer>, List<Integer>> runner,
+            int workers,
+            LongSupplier ticker) {
+        return DynamicBatcher.builder("test", policy, List::size, runner)
+                .workers(workers)
+                .ticker(ticker)
+                .start();
+    }
+
     private static <T> T get(CompletableFuture<T> f) throws Exception {
         return f.get(10, TimeUnit.SECONDS);
     }
@@ -107,19 +124,19 @@ class DynamicBatcherTest {
     @Test
     void waitsUpToMaxDelayForABatchToFill() throws Exception {
         Doubler runner = new Doubler(false);
+        AtomicLong now = new AtomicLong();
         try (var b =
-                batcher(
-                        new BatchPolicy(4, Duration.ofMillis(300), 100),
-                        runner,
-                        BatchListener.NONE)) {
-            long start = System.nanoTime();
+                batcher(new BatchPolicy(4, Duration.ofMillis(300), 100), runner, 1, now::get)) {
             var alone = b.submit(List.of(1), Context.ROOT);
-            Thread.sleep(50);
+            now.addAndGet(TimeUnit.MILLISECONDS.toNanos(50));
             var joins = b.submit(List.of(2), Context.ROOT);
+            now.addAndGet(TimeUnit.MILLISECONDS.toNanos(249));
+            // 299 ms after the first request by the batcher's clock: nothing can have run.
+            assertFalse(alone.isDone());
+            assertEquals(List.of(), runner.runs);
+            now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
             assertEquals(List.of(2), get(alone));
             assertEquals(List.of(4), get(joins));
-            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(elapsedMs >= 250, "ran after " + elapsedMs + " ms, before the delay");
             assertEquals(List.of(List.of(1, 2)), runner.runs, "both joined one run");
         }
     }
@@ -127,15 +144,118 @@ class DynamicBatcherTest {
     @Test
     void aFullBatchRunsWithoutWaitingForTheDelay() throws Exception {
         Doubler runner = new Doubler(false);
+        AtomicLong frozen = new AtomicLong();
         try (var b =
-                batcher(
-                        new BatchPolicy(3, Duration.ofSeconds(30), 100),
-                        runner,
-                        BatchListener.NONE)) {
-            long start = System.nanoTime();
-            var f = b.submit(List.of(1, 2, 3), Context.ROOT);
-            assertEquals(List.of(2, 4, 6), get(f));
-            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
+                batcher(new BatchPolicy(3, Duration.ofSeconds(30), 100), runner, 1, frozen::get)) {
+            // The clock never moves: only a full batch can run.
+            assertEquals(List.of(2, 4, 6), get(b.submit(List.of(1, 2, 3), Context.ROOT)));
+            var first = b.submit(List.of(4, 5), Context.ROOT);
+            var second = b.submit(List.of(6), Context.ROOT);
+            assertEquals(List.of(8, 10), get(first));
+            assertEquals(List.of(12), get(second));
+            assertEquals(List.of(List.of(1, 2, 3), List.of(4, 5, 6)), runner.runs);
+        }
+    }
+
+    @Test
+    void severalWorkersRunBatchesAtOnce() throws Exception {
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        List<List<Integer>> runs = Collections.synchronizedList(new ArrayList<>());
+        BatchRunner<List<Integer>, List<Integer>> runner =
+                inputs -> {
+                    List<Integer> merged = new ArrayList<>();
+                    inputs.forEach(merged::addAll);
+                    runs.add(merged);
+                    bothRunning.countDown();
+                    await(release);
+                    return inputs.stream().map(in -> in.stream().map(x -> -x).toList()).toList();
+                };
+        try (var b = batcher(new BatchPolicy(2, Duration.ZERO, 100), runner, 2, System::nanoTime)) {
+            var first = b.submit(List.of(1, 2), Context.ROOT);
+            var second = b.submit(List.of(3, 4), Context.ROOT);
+            // Both runs are in the model at once: each waits for the other to have started.
+            await(bothRunning);
+            var third = b.submit(List.of(5), Context.ROOT);
+            assertEquals(1, b.queuedItems(), "no third worker");
+            release.countDown();
+            assertEquals(List.of(-1, -2), get(first));
+            assertEquals(List.of(-3, -4), get(second));
+            assertEquals(List.of(-5), get(third));
+            assertEquals(Set.of(List.of(1, 2), List.of(3, 4), List.of(5)), Set.copyOf(runs));
+        }
+    }
+
+    @Test
+    void anIdleWorkerRunsALoneRequestAtOnceWhateverTheDelay() throws Exception {
+        Doubler runner = new Doubler(false);
+        AtomicLong frozen = new AtomicLong();
+        try (var b =
+                batcher(new BatchPolicy(8, Duration.ofHours(1), 100), runner, 2, frozen::get)) {
+            // The clock never moves and the batch is not full, but the other worker is idle.
+            assertEquals(List.of(14), get(b.submit(List.of(7), Context.ROOT)));
+        }
+    }
+
+    @Test
+    void theLastFreeWorkerWaitsForAFullBatchAndEachRunTakesItsShare() throws Exception {
+        Doubler runner = new Doubler(true);
+        AtomicLong frozen = new AtomicLong();
+        try (var b =
+                batcher(new BatchPolicy(8, Duration.ofHours(1), 100), runner, 2, frozen::get)) {
+            List<CompletableFuture<List<Integer>>> results = new ArrayList<>();
+            results.add(b.submit(List.of(1), Context.ROOT)); // runs at once, and is held
+            await(runner.firstRunStarted);
+            for (int i = 2; i <= 9; i++) {
+                results.add(b.submit(List.of(i), Context.ROOT));
+            }
+            // 8 queued fill a batch: the last free worker takes its half and is held too.
+            runner.release.countDown();
+            for (int i = 0; i < results.size(); i++) {
+                assertEquals(List.of(2 * (i + 1)), get(results.get(i)));
+            }
+            assertEquals(List.of(1), runner.runs.get(0));
+            assertEquals(
+                    Set.of(List.of(1), List.of(2, 3, 4, 5), List.of(6, 7), List.of(8), List.of(9)),
+                    Set.copyOf(runner.runs),
+                    "the rest spread over both workers");
+        }
+    }
+
+    @Test
+    void mergedCallersAreCompletedOnTheCompletionsExecutorALoneOneByItsWorker() throws Exception {
+        Doubler runner = new Doubler(true);
+        AtomicInteger tasks = new AtomicInteger();
+        ExecutorService done =
+                Executors.newSingleThreadExecutor(r -> new Thread(r, "completions-test"));
+        Executor counting =
+                task -> {
+                    tasks.incrementAndGet();
+                    done.execute(task);
+                };
+        try (var b =
+                DynamicBatcher.builder(
+                                "test", new BatchPolicy(8, Duration.ZERO, 100), List::size, runner)
+                        .completions(counting)
+                        .start()) {
+            var first =
+                    b.submit(List.of(1), Context.ROOT)
+                            .thenApply(out -> Thread.currentThread().getName());
+            await(runner.firstRunStarted);
+            List<CompletableFuture<String>> merged = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                merged.add(
+                        b.submit(List.of(i), Context.ROOT)
+                                .thenApply(out -> Thread.currentThread().getName()));
+            }
+            runner.release.countDown();
+            assertEquals("tessera-batcher test", get(first));
+            for (CompletableFuture<String> f : merged) {
+                assertEquals("completions-test", get(f));
+            }
+            assertEquals(1, tasks.get(), "one task for the run of five");
+        } finally {
+            done.shutdownNow();
         }
     }
 
@@ -254,11 +374,17 @@ class DynamicBatcherTest {
         var first = b.submit(List.of(1), Context.ROOT);
         await(runner.firstRunStarted);
         var queued = b.submit(List.of(2), Context.ROOT);
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(b::close);
-        Thread.sleep(50);
-        assertFalse(closing.isDone(), "close waits for queued work");
+        Thread closing = new Thread(b::close, "closing");
+        closing.start();
+        // close() parks until the worker has finished; the worker is held in the first run.
+        while (closing.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+        assertFalse(queued.isDone(), "close waits for queued work");
+        assertTrue(closing.isAlive());
         runner.release.countDown();
-        closing.get(10, TimeUnit.SECONDS);
+        closing.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(closing.isAlive());
         assertEquals(List.of(2), get(first));
         assertEquals(List.of(4), get(queued));
         assertThrows(BatcherClosedException.class, () -> b.submit(List.of(3), Context.ROOT));

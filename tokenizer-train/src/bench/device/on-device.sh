@@ -49,7 +49,7 @@ set -euo pipefail
 case "\${1:-}" in
   demo|generate) jar=examples/target/tessera-examples-*.jar ;;
   train|eval|compare|analyze|sweep|gpu-setup|bench-train-speed|bench-onnx-vs-djl) jar=tokenizer-train/target/tokenizer-train-*.jar ;;
-  serve|encode|decode|export-triton|bench-library|bench-serve-local) jar=tokenizer-runtime/server/target/tokenizer-server-*.jar ;;
+  serve|encode|decode|export-triton|bench-library|bench-serve) jar=tokenizer-runtime/server/target/tokenizer-server-*.jar ;;
   __main) shift; main=\$1; shift; jar=examples/target/tessera-examples-*.jar ;;
   *) echo "tessera (device): unknown command '\${1:-}'" >&2; exit 2 ;;
 esac

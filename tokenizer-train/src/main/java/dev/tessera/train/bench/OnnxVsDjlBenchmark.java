@@ -3,16 +3,16 @@ package dev.tessera.train.bench;
 import ai.djl.Device;
 
 import dev.tessera.cli.CommandFailedException;
+import dev.tessera.cli.CommandLines;
 import dev.tessera.cli.CommonOptions;
 import dev.tessera.cli.IntRange;
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
-import dev.tessera.runtime.measure.BatchPlanOptions;
-import dev.tessera.runtime.measure.EngineOptions;
 import dev.tessera.runtime.measure.MarkdownTable;
 import dev.tessera.runtime.measure.MeanStd;
 import dev.tessera.runtime.measure.Measurement;
 import dev.tessera.runtime.measure.MeasurementPlan;
+import dev.tessera.runtime.measure.PlanOptions;
 import dev.tessera.runtime.onnx.TokenizerOptions;
 import dev.tessera.train.data.SyntheticShapes;
 import dev.tessera.train.model.Architecture;
@@ -24,7 +24,9 @@ import dev.tessera.train.train.TrainConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -66,6 +68,8 @@ public final class OnnxVsDjlBenchmark implements Callable<Integer> {
 
     private final PrintStream out;
 
+    @Spec private CommandSpec spec;
+
     @Option(
             names = "--steps",
             paramLabel = "N",
@@ -87,7 +91,21 @@ public final class OnnxVsDjlBenchmark implements Callable<Integer> {
     @IntRange(min = 2)
     private Integer codebookSize;
 
-    @Mixin private BatchPlanOptions measure;
+    @Option(
+            names = "--batches",
+            paramLabel = "N",
+            split = ",",
+            description = "batch sizes (default 1,16,64,256)")
+    private List<Integer> batches = List.of(1, 16, 64, 256);
+
+    @Mixin private PlanOptions plan = new PlanOptions(2, 3);
+
+    @Option(
+            names = "--repeats",
+            paramLabel = "N",
+            description = "measured windows per side and batch size (default ${DEFAULT-VALUE})")
+    @IntRange(min = 1)
+    private int repeats = 5;
 
     @Option(
             names = "--seed",
@@ -102,7 +120,15 @@ public final class OnnxVsDjlBenchmark implements Callable<Integer> {
             description = "where DJL trains and runs the model (default ${DEFAULT-VALUE})")
     private String device = "cpu";
 
-    @Mixin private EngineOptions engine;
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "ONNX Runtime intra-op threads (default: ONNX Runtime's)")
+    @IntRange(min = 0, max = 4096)
+    private int threads;
+
+    @Option(names = "--cuda", description = "use the CUDA execution provider when available")
+    private boolean cuda;
 
     @Mixin private CommonOptions common;
 
@@ -150,6 +176,10 @@ public final class OnnxVsDjlBenchmark implements Callable<Integer> {
 
     /** The demo's architecture, quantizer and optimiser, with the command line's changes. */
     private Settings settings() {
+        if (batches.isEmpty() || batches.stream().anyMatch(b -> b < 1)) {
+            throw CommandLines.usageError(
+                    spec, "--batches: expected batch sizes ≥ 1, got " + batches);
+        }
         Architecture d = DEMO.architecture();
         Architecture architecture =
                 new Architecture(
@@ -178,9 +208,9 @@ public final class OnnxVsDjlBenchmark implements Callable<Integer> {
                 architecture,
                 quantizer,
                 training,
-                engine.options(),
-                measure.plan(),
-                measure.batches());
+                TokenizerOptions.defaults().withCuda(cuda).withIntraOpThreads(threads),
+                plan.plan(spec, repeats),
+                batches);
     }
 
     private static SameWeightModels train(Settings s, Device device, PrintStream out)

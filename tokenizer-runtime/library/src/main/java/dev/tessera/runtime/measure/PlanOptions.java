@@ -48,7 +48,7 @@ public final class PlanOptions {
      * @param command the command whose line is wrong if a time is out of range
      * @throws picocli.CommandLine.ParameterException if a time is out of range
      */
-    public MeasurementPlan plan(int repeats, CommandSpec command) {
+    public MeasurementPlan plan(CommandSpec command, int repeats) {
         try {
             return new MeasurementPlan(warmupSeconds, measureSeconds, repeats);
         } catch (IllegalArgumentException e) {

@@ -5,6 +5,7 @@ import dev.tessera.cli.CommandLines;
 import dev.tessera.cli.CommonOptions;
 import dev.tessera.cli.IntRange;
 import dev.tessera.runtime.measure.MeasurementPlan;
+import dev.tessera.runtime.measure.PlanOptions;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -260,9 +261,9 @@ public final class ServeBenchmark implements Callable<Integer> {
                 links,
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"),
-                plan.warmupSeconds,
+                plan.warmupSeconds(),
                 repeats,
-                plan.measureSeconds,
+                plan.measureSeconds(),
                 rounds == 1
                         ? ""
                         : ", "

@@ -74,7 +74,7 @@ public record DemoOptions(Path out, int steps, long seed, String device, int ima
                 new TrainConfig(
                         steps,
                         t.batchSize(),
-                        t.learningRate(),
+                        t.optimizer(),
                         seed,
                         t.initBatches(),
                         Math.max(1, steps / 20));

@@ -1,6 +1,7 @@
 package dev.tessera.train.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
@@ -11,15 +12,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
-/** Adam with bias correction; keeps its moment estimates beside the parameters they belong to. */
+/**
+ * Adam with bias correction and decoupled weight decay (AdamW) on the parameters named at
+ * construction; keeps its moment estimates beside the parameters they belong to.
+ *
+ * <p>Each parameter is updated by PyTorch's fused kernel through DJL (one native call that scales
+ * the gradient, updates both moments and the weight, and zeroes the gradient), with the bias
+ * corrections folded into the step size: {@code w ← w − lr·wd·w − lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v +
+ * ε)}, the form of the Adam paper's section 2.
+ */
 public final class Adam {
 
     private final double learningRate;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
+    private final double weightDecay;
+    private final Set<String> decayed;
     private final Map<String, NDArray[]> moments = new HashMap<>();
     private long step;
 
@@ -28,14 +40,20 @@ public final class Adam {
     }
 
     public Adam(double learningRate, double beta1, double beta2, double epsilon) {
-        if (!(learningRate > 0)) {
-            throw new IllegalArgumentException(
-                    "learning rate must be positive, got " + learningRate);
-        }
-        this.learningRate = learningRate;
-        this.beta1 = beta1;
-        this.beta2 = beta2;
-        this.epsilon = epsilon;
+        this(new OptimizerConfig(learningRate, 0, 0, beta1, beta2, epsilon, 0, 0), Set.of());
+    }
+
+    /**
+     * AdamW with {@code config}'s betas, epsilon and weight decay; the decay applies to the
+     * parameters named in {@code decayed} only.
+     */
+    public Adam(OptimizerConfig config, Set<String> decayed) {
+        this.learningRate = config.learningRate();
+        this.beta1 = config.beta1();
+        this.beta2 = config.beta2();
+        this.epsilon = config.epsilon();
+        this.weightDecay = config.weightDecay();
+        this.decayed = Set.copyOf(decayed);
     }
 
     public long step() {
@@ -64,31 +82,43 @@ public final class Adam {
      * learning rate: the value of a schedule (warm-up, decay) at this step.
      */
     public void update(ParameterSet params, NDManager scratch, double rate) {
+        update(params, scratch, rate, 1);
+    }
+
+    /**
+     * One update at {@code rate}, every gradient multiplied by {@code gradientScale} first (the
+     * factor of global-norm clipping).
+     */
+    public void update(ParameterSet params, NDManager scratch, double rate, double gradientScale) {
         if (!(rate >= 0)) {
             throw new IllegalArgumentException("learning rate must not be negative, got " + rate);
         }
         step++;
-        float correction1 = (float) (1 - Math.pow(beta1, step));
-        float correction2 = (float) (1 - Math.pow(beta2, step));
+        double correction1 = 1 - Math.pow(beta1, step);
+        double correction2 = 1 - Math.pow(beta2, step);
+        float stepSize = (float) (rate * Math.sqrt(correction2) / correction1);
         for (Map.Entry<String, NDArray> entry : params.arrays().entrySet()) {
             NDArray param = entry.getValue();
             if (!param.hasGradient()) {
                 continue;
             }
-            NDArray grad = param.getGradient();
             NDArray[] m =
                     moments.computeIfAbsent(
                             entry.getKey(), k -> newMoments(params.manager(), param, scratch));
-            m[0].muli((float) beta1).addi(grad.mul((float) (1 - beta1)));
-            m[1].muli((float) beta2).addi(grad.square().mul((float) (1 - beta2)));
-            NDArray update =
-                    m[0].div(correction1)
-                            .div(m[1].div(correction2).sqrt().add((float) epsilon))
-                            .mul((float) rate);
-            // In-place on a detached view: changes the values without recording an autograd
-            // operation.
-            param.stopGradient().subi(update);
-            grad.subi(grad);
+            param.getNDArrayInternal()
+                    .adamUpdate(
+                            new NDList(param, param.getGradient(), m[0], m[1]),
+                            new NDList(param),
+                            (float) rate,
+                            stepSize,
+                            decayed.contains(entry.getKey()) ? (float) weightDecay : 0f,
+                            (float) gradientScale,
+                            -1f, // no element-wise clipping
+                            (float) beta1,
+                            (float) beta2,
+                            (float) epsilon,
+                            false,
+                            true); // decoupled weight decay
         }
     }
 

@@ -28,11 +28,11 @@ import java.util.function.Consumer;
 
 /**
  * Trains a tokenizer: encoder, quantizer and decoder together, minimising the reconstruction error
- * plus the quantizer's own loss, with Adam. Codebooks start from the first batches' encoder
- * outputs. Epochs are seeded permutations of the data; every random draw of a step (batch, Gumbel
- * and noise samples, code resets) is seeded from the run's seed and the step number, so on the CPU
- * a run is deterministic and a run resumed from a checkpoint ends with the same parameters as an
- * uninterrupted one.
+ * plus the quantizer's own loss, with AdamW on a warm-up and cosine learning-rate schedule.
+ * Codebooks start from the first batches' encoder outputs. Epochs are seeded permutations of the
+ * data; every random draw of a step (batch, Gumbel and noise samples, code resets) is seeded from
+ * the run's seed and the step number, so on the CPU a run is deterministic and a run resumed from a
+ * checkpoint ends with the same parameters as an uninterrupted one.
  */
 public final class TokenizerTrainer {
 
@@ -122,7 +122,7 @@ public final class TokenizerTrainer {
         NDManager manager = NDManager.newBaseManager(devices.get(0));
         try {
             ParameterSet params = new ParameterSet(manager);
-            Adam adam = new Adam(config.learningRate());
+            Adam adam = new Adam(config.optimizer(), network.decayedParameters());
             TrainingHistory history = new TrainingHistory();
             int startStep = 0;
             double elapsedBefore = 0;
@@ -352,9 +352,23 @@ public final class TokenizerTrainer {
             for (int i = 1; i < shards; i++) {
                 addGradients(params, replicas.get(i));
             }
-            adam.update(params, scratch);
+            update(params, adam, scratch, step);
             return new StepResult(loss, mse, concat(tokens), rows[0] == null ? null : concat(rows));
         }
+    }
+
+    /**
+     * The AdamW update at the schedule's learning rate for {@code step}, with the gradients clipped
+     * to the configured global norm.
+     */
+    private void update(ParameterSet params, Adam adam, NDManager scratch, int step) {
+        OptimizerConfig optimizer = config.optimizer();
+        double scale =
+                optimizer.clipGradNorm() > 0
+                        ? GradientClipping.scale(
+                                GradientClipping.globalNorm(params), optimizer.clipGradNorm())
+                        : 1;
+        adam.update(params, scratch, optimizer.learningRate(step, config.steps()), scale);
     }
 
     private StepResult forwardBackward(

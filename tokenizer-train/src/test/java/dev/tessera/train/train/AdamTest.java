@@ -14,6 +14,8 @@ import dev.tessera.train.model.ParameterSet;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Set;
+
 class AdamTest {
 
     private static final String W = "w";
@@ -70,6 +72,65 @@ class AdamTest {
             assertArrayEquals(
                     new float[] {1.1998335f, 4.8001665f}, params.get(W).toFloatArray(), 1e-5f);
             assertEquals(2, adam.step());
+        }
+    }
+
+    @Test
+    void weightDecayShrinksOnlyTheNamedParametersAndIsDecoupledFromTheGradient() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ParameterSet params = new ParameterSet(manager);
+            params.put(W, new FloatTensor(new long[] {2}, new float[] {1, 5}));
+            params.put("bias", new FloatTensor(new long[] {2}, new float[] {1, 5}));
+            Adam adam =
+                    new Adam(new OptimizerConfig(0.1, 0, 0, 0.9, 0.999, 1e-8, 0.5, 0), Set.of(W));
+            try (NDManager scratch = params.manager().newSubManager()) {
+                params.arrays().values().forEach(a -> a.tempAttach(scratch));
+                try (GradientCollector collector =
+                        Engine.getEngine("PyTorch").newGradientCollector()) {
+                    NDArray loss =
+                            params.get(W)
+                                    .sub(3f)
+                                    .square()
+                                    .sum()
+                                    .add(params.get("bias").sub(3f).square().sum());
+                    collector.backward(loss);
+                }
+                adam.update(params, scratch);
+            }
+            // w ← w − lr·wd·w − lr·sign(g): 1 − 0.05 + 0.1, 5 − 0.25 − 0.1; the bias only moves
+            // by the Adam step.
+            assertArrayEquals(new float[] {1.05f, 4.65f}, params.get(W).toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {1.1f, 4.9f}, params.get("bias").toFloatArray(), 1e-6f);
+        }
+    }
+
+    @Test
+    void aGradientScaleEntersTheMomentsAsIfTheGradientWereSmaller() {
+        // Adam's first step is lr·sign(g) whatever the scale; the second sees the scaled moments.
+        // First gradient −4 scaled by 1/4 to −1, second −3.8: m = 0.09·(−1) + 0.1·(−3.8) = −0.47,
+        // v = 0.000999 + 0.01444; step 0.1 · (m/0.19) / √(v/0.001999) = 0.0890105.
+        assertEquals(1.1890105f, twoSteps(0.25)[0], 1e-5f);
+        // Unscaled, the second step is that of secondStepUsesBiasCorrectedMomentsOfFreshGradients.
+        assertEquals(1.1998335f, twoSteps(1)[0], 1e-5f);
+    }
+
+    private static float[] twoSteps(double firstScale) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ParameterSet params = new ParameterSet(manager);
+            params.put(W, new FloatTensor(new long[] {2}, new float[] {1, 5}));
+            Adam adam = new Adam(0.1);
+            for (double scale : new double[] {firstScale, 1}) {
+                try (NDManager scratch = params.manager().newSubManager()) {
+                    params.arrays().values().forEach(a -> a.tempAttach(scratch));
+                    adam.state().forEach(a -> a.tempAttach(scratch));
+                    try (GradientCollector collector =
+                            Engine.getEngine("PyTorch").newGradientCollector()) {
+                        collector.backward(params.get(W).sub(3f).square().sum());
+                    }
+                    adam.update(params, scratch, 0.1, scale);
+                }
+            }
+            return params.get(W).toFloatArray();
         }
     }
 

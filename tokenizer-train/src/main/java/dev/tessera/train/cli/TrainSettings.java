@@ -212,7 +212,7 @@ public final class TrainSettings {
                         new ResNetBackbone(
                                 flags.integer("width", DEFAULT_RESNET_WIDTH),
                                 mult,
-                                flags.integer("blocks-per-level", 1),
+                                flags.integer("blocks-per-level", 2),
                                 flags.has("attention"));
                 if (flags.has("downsample")
                         && flags.integer("downsample", 0) != backbone.downsample()) {

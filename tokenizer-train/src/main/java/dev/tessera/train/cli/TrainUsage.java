@@ -52,7 +52,7 @@ final class TrainUsage {
                     "  --channel-mult 1,2,2    resnet: channel multiplier per resolution level; n"
                             + " levels downsample",
                     "                          by 2^(n-1) (default 1,2,2)",
-                    "  --blocks-per-level N    resnet: residual blocks per level (default 1)",
+                    "  --blocks-per-level N    resnet: residual blocks per level (default 2)",
                     "  --attention             resnet: self-attention at the lowest resolution",
                     "GM-VQ:",
                     "  --beta B                weight of KL(aggregate posterior || uniform)"

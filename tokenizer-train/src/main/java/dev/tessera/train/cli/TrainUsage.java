@@ -41,10 +41,10 @@ final class TrainUsage {
                     "  --arch conv|resnet      conv: the small plain ReLU network (default);"
                             + " resnet: VQGAN-style",
                     "                          GroupNorm/SiLU residual encoder and decoder",
-                    "  --width W               channels of the hidden layers (resnet: of the first"
-                            + " level) (default 32)",
-                    "  --downsample F          image side / latent grid side: 2, 4 or 8 (default"
-                            + " 4; resnet: from --channel-mult)",
+                    "  --width W               hidden channels (resnet: of the first level)"
+                        + " (default 32)",
+                    "  --downsample F          conv: image side / latent grid side, 2, 4 or 8"
+                            + " (default 4)",
                     "  --depth D               conv: convolutions per resolution stage (default"
                             + " 1)",
                     "  --residual-blocks R     conv: residual blocks at the latent resolution"

@@ -38,12 +38,22 @@ final class TrainUsage {
                     "  --codebook-size K       codes in the codebook (default 512)",
                     "  --code-dim L            dimension of each code (default 8; fsq: the number"
                             + " of levels)",
-                    "  --width W               channels of the hidden layers (default 32)",
-                    "  --depth D               convolutions per resolution stage (default 1)",
-                    "  --downsample F          image side / latent grid side: 2, 4 or 8 (default"
-                            + " 4)",
-                    "  --residual-blocks R     residual blocks at the latent resolution (default"
+                    "  --arch conv|resnet      conv: the small plain ReLU network (default);"
+                            + " resnet: VQGAN-style",
+                    "                          GroupNorm/SiLU residual encoder and decoder",
+                    "  --width W               hidden channels (resnet: of the first level)"
+                        + " (default 32)",
+                    "  --downsample F          conv: image side / latent grid side, 2, 4 or 8"
+                            + " (default 4)",
+                    "  --depth D               conv: convolutions per resolution stage (default"
                             + " 1)",
+                    "  --residual-blocks R     conv: residual blocks at the latent resolution"
+                            + " (default 1)",
+                    "  --channel-mult 1,2,2    resnet: channel multiplier per resolution level; n"
+                            + " levels downsample",
+                    "                          by 2^(n-1) (default 1,2,2)",
+                    "  --blocks-per-level N    resnet: residual blocks per level (default 2)",
+                    "  --attention             resnet: self-attention at the lowest resolution",
                     "GM-VQ:",
                     "  --beta B                weight of KL(aggregate posterior || uniform)"
                             + " (default 0.01)",
@@ -71,7 +81,16 @@ final class TrainUsage {
                     "  --steps N               or a step budget (default 1500 when --epochs is"
                             + " not given)",
                     "  --batch-size B          images per step (default 64)",
-                    "  --lr LR                 Adam learning rate (default 0.002)",
+                    "  --lr LR                 peak AdamW learning rate (default 0.002)",
+                    "  --warmup-steps N        linear warm-up from 0 to the peak, then cosine decay"
+                            + " (default 100)",
+                    "  --lr-floor F            learning rate at the last step, as a fraction of the"
+                            + " peak (default 0.1)",
+                    "  --adam-betas B1,B2      AdamW's moment decays (default 0.9,0.99)",
+                    "  --weight-decay W        decoupled, on convolution kernels only (default"
+                            + " 0.0001)",
+                    "  --clip-grad-norm C      clip the global gradient norm to C; 0: off (default"
+                            + " 1.0)",
                     "  --seed S                seed of weights, batches and noise (default 7)",
                     "  --device auto|cpu|gpu   where to train (default auto: a GPU when DJL sees"
                             + " one)",

@@ -194,8 +194,7 @@ public final class TrainingJob {
         int perEpoch = Math.max(1, trainImages / t.batchSize());
         int steps = Math.multiplyExact(options.epochs(), perEpoch);
         int logEvery = Math.max(1, Math.min(t.logEvery(), Math.max(1, steps / 200)));
-        return new TrainConfig(
-                steps, t.batchSize(), t.learningRate(), t.seed(), t.initBatches(), logEvery);
+        return t.withSteps(steps, logEvery);
     }
 
     private static double imagesPerSecond(
@@ -305,9 +304,8 @@ public final class TrainingJob {
     private TrainingSummary summary(TrainedTokenizer model, DataSplits data, TrainConfig training) {
         Map<String, String> config = new LinkedHashMap<>();
         Architecture arch = model.network().architecture();
-        config.put("width", String.valueOf(arch.width()));
-        config.put("downsample", String.valueOf(arch.downsample()));
-        config.put("residual_blocks", String.valueOf(arch.residualBlocks()));
+        config.putAll(arch.backbone().describe());
+        config.putAll(training.optimizer().describe());
         config.putAll(model.quantizer().describe(model.params()));
         if (model.quantizer().config() instanceof GmVqConfig gmvq
                 && gmvq.learnPosteriorVariance()) {

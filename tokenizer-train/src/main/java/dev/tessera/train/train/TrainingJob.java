@@ -14,6 +14,7 @@ import dev.tessera.train.export.TokenizerExporter;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.GmVqConfig;
+import dev.tessera.train.quantize.PosteriorVarianceMode;
 import dev.tessera.train.quantize.Quantizer;
 import dev.tessera.train.report.ReportData;
 import dev.tessera.train.report.TrainingReport;
@@ -252,7 +253,8 @@ public final class TrainingJob {
         config.put("residual_blocks", String.valueOf(arch.residualBlocks()));
         config.putAll(model.quantizer().describe(model.params()));
         if (model.quantizer().config() instanceof GmVqConfig gmvq
-                && gmvq.learnPosteriorVariance()) {
+                && (gmvq.posteriorVarianceMode() != PosteriorVarianceMode.FIXED
+                        || gmvq.posteriorVarianceEnd() != 1)) {
             config.put(POSTERIOR_VARIANCE_TRACE, posteriorVarianceTrace(model.history().reports()));
         }
         return TrainingSummary.newBuilder()
@@ -270,7 +272,8 @@ public final class TrainingJob {
 
     /**
      * σ_q² over training as {@code step=value} pairs joined by commas, for a learned posterior
-     * variance (a posterior-collapse risk worth watching: DESIGN.md section 3).
+     * variance (a posterior-collapse risk worth watching: DESIGN.md section 3), a tracked or an
+     * annealed one.
      */
     static String posteriorVarianceTrace(List<TrainingProgress> reports) {
         StringBuilder trace = new StringBuilder();

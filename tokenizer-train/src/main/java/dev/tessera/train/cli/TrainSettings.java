@@ -14,6 +14,8 @@ import dev.tessera.train.model.ResNetBackbone;
 import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.quantize.FsqConfig;
 import dev.tessera.train.quantize.GmVqConfig;
+import dev.tessera.train.quantize.GradientEstimator;
+import dev.tessera.train.quantize.PosteriorVarianceMode;
 import dev.tessera.train.quantize.QuantizerConfig;
 import dev.tessera.train.quantize.VqConfig;
 import dev.tessera.train.quantize.VqEmaConfig;
@@ -62,6 +64,9 @@ public final class TrainSettings {
                     "tau0",
                     "tau-min",
                     "posterior-variance",
+                    "posterior-variance-end",
+                    "posterior-variance-mode",
+                    "estimator",
                     "noise-variance",
                     "commitment",
                     "ema-decay",
@@ -374,8 +379,43 @@ public final class TrainSettings {
                 flags.number("tau-min", d.tauMin()),
                 flags.number("beta", d.beta()),
                 flags.number("gamma", d.gamma()),
-                !flags.has("soft-gumbel"),
-                flags.has("learn-posterior-variance"));
+                choice(
+                        flags,
+                        "estimator",
+                        GradientEstimator::of,
+                        "soft-gumbel",
+                        GradientEstimator.GUMBEL_SOFT,
+                        d.estimator()),
+                choice(
+                        flags,
+                        "posterior-variance-mode",
+                        PosteriorVarianceMode::of,
+                        "learn-posterior-variance",
+                        PosteriorVarianceMode.LEARNED,
+                        d.posteriorVarianceMode()),
+                flags.number("posterior-variance-end", d.posteriorVarianceEnd()));
+    }
+
+    /**
+     * The value of {@code --name}, read by {@code parse}; {@code legacyValue} when the older switch
+     * {@code legacy} is given (kept so that saved settings and config files still read); {@code
+     * fallback} when neither is.
+     */
+    private static <T> T choice(
+            Flags flags,
+            String name,
+            java.util.function.Function<String, T> parse,
+            String legacy,
+            T legacyValue,
+            T fallback) {
+        if (flags.has(legacy)) {
+            return legacyValue;
+        }
+        try {
+            return flags.has(name) ? parse.apply(flags.string(name, "")) : fallback;
+        } catch (IllegalArgumentException e) {
+            throw new Flags.UsageException("--" + name + ": " + e.getMessage());
+        }
     }
 
     private static FsqConfig fsq(Flags flags, int k) {

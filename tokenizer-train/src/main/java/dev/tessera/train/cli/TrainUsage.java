@@ -60,15 +60,19 @@ final class TrainUsage {
                     "  --gamma G               weight of the expected squared distance to the codes"
                             + " (default 1.0)",
                     "  --tau0 T, --tau-min T   Gumbel-softmax temperature, annealed from tau0 to"
-                            + " tau-min (1.0, 0.1)",
+                            + " tau-min (1.0, 0.1; gumbel)",
                     "  --posterior-variance V  sigma_q^2 of the logits; 0 estimates it at"
                             + " initialisation (default 0)",
                     "  --learn-posterior-variance  train log sigma_q^2 (a posterior-collapse risk;"
                             + " reported)",
                     "  --noise-variance S      sigma^2 of the adaptive-variance noise (default"
                             + " 0.5)",
-                    "  --soft-gumbel           train with the soft Gumbel-softmax sample instead of"
-                            + " straight-through",
+                    "  --estimator E           gradient through the sampled code: gumbel (the"
+                            + " paper's straight-through",
+                    "                          Gumbel-softmax), gumbel-soft, posterior-mean,"
+                            + " straight-through (default gumbel)",
+                    "  --posterior-variance-end R  anneal sigma_q^2 to R times its start over"
+                            + " training (default 1: fixed)",
                     "baselines:",
                     "  --commitment C          vq, vq-ema: commitment weight (default 0.25)",
                     "  --ema-decay D           vq-ema: EMA decay (default 0.99)",

@@ -14,6 +14,7 @@ import dev.tessera.train.export.TokenizerExporter;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.GmVqConfig;
+import dev.tessera.train.quantize.PosteriorVarianceMode;
 import dev.tessera.train.quantize.Quantizer;
 import dev.tessera.train.report.ReportData;
 import dev.tessera.train.report.TrainingReport;
@@ -308,7 +309,8 @@ public final class TrainingJob {
         config.putAll(training.optimizer().describe());
         config.putAll(model.quantizer().describe(model.params()));
         if (model.quantizer().config() instanceof GmVqConfig gmvq
-                && gmvq.learnPosteriorVariance()) {
+                && (gmvq.posteriorVarianceMode() != PosteriorVarianceMode.FIXED
+                        || gmvq.posteriorVarianceEnd() != 1)) {
             config.put(
                     PosteriorVarianceTrace.KEY,
                     PosteriorVarianceTrace.format(model.history().reports()));

@@ -283,7 +283,7 @@ public final class TokenizerTrainer {
                                 quantizer.temperature(progress),
                                 elapsed,
                                 quantizer instanceof GmVqQuantizer gmvq
-                                        ? gmvq.posteriorVariance(params)
+                                        ? gmvq.posteriorVariance(params, progress)
                                         : Double.NaN);
                 history.add(report);
                 listener.progress(report);

@@ -15,6 +15,8 @@ import dev.tessera.train.model.ResNetBackbone;
 import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.quantize.FsqConfig;
 import dev.tessera.train.quantize.GmVqConfig;
+import dev.tessera.train.quantize.GradientEstimator;
+import dev.tessera.train.quantize.PosteriorVarianceMode;
 import dev.tessera.train.quantize.VqConfig;
 import dev.tessera.train.quantize.VqEmaConfig;
 import dev.tessera.train.train.OptimizerConfig;
@@ -143,7 +145,32 @@ class TrainSettingsTest {
                         "1",
                         "--soft-gumbel",
                         "--learn-posterior-variance");
-        assertEquals(new GmVqConfig(64, 4, 0.25, 1, 2, 0.5, 0.3, 2, false, true), o.quantizer());
+        assertEquals(
+                new GmVqConfig(
+                        64, 4, 0.25, 1, 2, 0.5, 0.3, 2, GradientEstimator.GUMBEL_SOFT,
+                        PosteriorVarianceMode.LEARNED,
+                        1.0),
+                o.quantizer());
+    }
+
+    @Test
+    void estimatorAndPosteriorVarianceScheduleFlagsReachTheGmVqConfig() {
+        TrainOptions o =
+                options(
+                        "--out",
+                        "/tmp/x",
+                        "--estimator",
+                        "posterior-mean",
+                        "--posterior-variance-end",
+                        "0.25");
+        GmVqConfig gm = (GmVqConfig) o.quantizer();
+        assertEquals(GradientEstimator.POSTERIOR_MEAN, gm.estimator());
+        assertEquals(0.25, gm.posteriorVarianceEnd());
+        Flags.UsageException e =
+                assertThrows(
+                        Flags.UsageException.class,
+                        () -> options("--out", "/tmp/x", "--estimator", "rao"));
+        assertTrue(e.getMessage().contains("gumbel, gumbel-soft, posterior-mean"), e.getMessage());
     }
 
     @Test

@@ -181,16 +181,7 @@ public final class OnnxVsDjlBenchmark implements Callable<Integer> {
                     spec, "--batches: expected batch sizes ≥ 1, got " + batches);
         }
         Architecture d = DEMO.architecture();
-        Architecture architecture =
-                new Architecture(
-                        d.channels(),
-                        d.imageHeight(),
-                        d.imageWidth(),
-                        width,
-                        d.downsample(),
-                        d.codeDim(),
-                        d.residualBlocks(),
-                        d.depth());
+        Architecture architecture = d.withWidth(width);
         QuantizerConfig quantizer =
                 codebookSize != null
                         ? GmVqConfig.defaults(codebookSize, architecture.codeDim())
@@ -198,12 +189,7 @@ public final class OnnxVsDjlBenchmark implements Callable<Integer> {
         TrainConfig t = DEMO.training();
         TrainConfig training =
                 new TrainConfig(
-                        steps,
-                        t.batchSize(),
-                        t.learningRate(),
-                        seed,
-                        t.initBatches(),
-                        t.logEvery());
+                        steps, t.batchSize(), t.optimizer(), seed, t.initBatches(), t.logEvery());
         return new Settings(
                 architecture,
                 quantizer,

@@ -19,6 +19,7 @@ import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.GmVqConfig;
 import dev.tessera.train.train.DeviceSelection;
+import dev.tessera.train.train.OptimizerConfig;
 import dev.tessera.train.train.StepProfile;
 import dev.tessera.train.train.TokenizerTrainer;
 import dev.tessera.train.train.TrainConfig;
@@ -294,7 +295,14 @@ public final class TrainSpeedBenchmark implements Callable<Integer> {
                 new TokenizerTrainer(
                         network,
                         gmvq.create(),
-                        new TrainConfig(total, batch, learningRate, seed, 1, warmup),
+                        new TrainConfig(
+                                total,
+                                batch,
+                                // torch.optim.Adam as the reference script runs it.
+                                OptimizerConfig.constant(learningRate),
+                                seed,
+                                1,
+                                warmup),
                         devices,
                         new TrainingListener() {
                             @Override
@@ -339,9 +347,9 @@ public final class TrainSpeedBenchmark implements Callable<Integer> {
                 gmvq.codebookSize(),
                 gmvq.codeDim(),
                 arch.width(),
-                arch.depth(),
+                PyTorchReference.convBackbone(arch).depth(),
                 arch.downsample(),
-                arch.residualBlocks(),
+                PyTorchReference.convBackbone(arch).residualBlocks(),
                 learningRate,
                 warmup,
                 steps);

@@ -1,57 +1,95 @@
 package dev.tessera.train.cli;
 
+import dev.tessera.cli.CommandLines;
+import dev.tessera.train.quantize.GmVqConfig;
+import dev.tessera.train.quantize.GradientEstimator;
+import dev.tessera.train.quantize.PosteriorVarianceMode;
+
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+
+import java.util.function.Function;
 
 /**
  * The quantizers' own settings ({@code @Mixin}): GM-VQ's, and those of the baselines vq, vq-ema and
- * fsq; part of {@link TrainSettings}. Unset values take the quantizer's defaults, which depend on
- * the codebook size and code dimension.
+ * fsq; part of {@link TrainSettings}. GM-VQ's defaults are {@link GmVqConfig#defaults}'s; unset
+ * baseline settings take their quantizer's defaults.
  */
 final class QuantizerSettings {
+
+    /** GM-VQ's defaults, which do not depend on the codebook size or the code dimension. */
+    static final GmVqConfig GMVQ = GmVqConfig.defaults(TrainSettings.DEFAULT_CODEBOOK, 8);
 
     @Option(
             names = "--gamma",
             paramLabel = "G",
             description =
-                    "GM-VQ: weight of the expected squared distance to the codes (default 1.0)")
-    Double gamma;
+                    "GM-VQ: weight of the expected squared distance to the codes (default"
+                            + " ${DEFAULT-VALUE})")
+    double gamma = GMVQ.gamma();
+
+    @Option(
+            names = "--estimator",
+            paramLabel = "E",
+            description =
+                    "GM-VQ: gradient through the sampled code: gumbel (the paper's straight-through"
+                            + " Gumbel-softmax), gumbel-soft, posterior-mean, straight-through"
+                            + " (default ${DEFAULT-VALUE})")
+    String estimator = GMVQ.estimator().flag();
 
     @Option(
             names = "--tau0",
             paramLabel = "T",
             description =
-                    "GM-VQ: Gumbel-softmax temperature at the start, annealed to --tau-min"
-                            + " (default 1.0)")
-    Double tau0;
+                    "gumbel, gumbel-soft: temperature at the start, annealed to --tau-min (default"
+                            + " ${DEFAULT-VALUE})")
+    double tau0 = GMVQ.tau0();
 
     @Option(
             names = "--tau-min",
             paramLabel = "T",
-            description = "GM-VQ: Gumbel-softmax temperature at the end (default 0.1)")
-    Double tauMin;
+            description = "gumbel, gumbel-soft: temperature at the end (default ${DEFAULT-VALUE})")
+    double tauMin = GMVQ.tauMin();
 
     @Option(
             names = "--posterior-variance",
             paramLabel = "V",
             description =
-                    "GM-VQ: sigma_q^2 of the logits; 0 estimates it at initialisation (default 0)")
-    Double posteriorVariance;
+                    "GM-VQ: sigma_q^2 of the logits; 0 estimates it at initialisation (default"
+                            + " ${DEFAULT-VALUE})")
+    double posteriorVariance = GMVQ.posteriorVariance();
+
+    @Option(
+            names = "--posterior-variance-mode",
+            paramLabel = "fixed|learned|tracked",
+            description =
+                    "GM-VQ: sigma_q^2 kept, trained by the loss's gradient (a posterior-collapse"
+                            + " risk; reported), or re-estimated after every step from the encoder"
+                            + " outputs (default ${DEFAULT-VALUE})")
+    String posteriorVarianceMode = GMVQ.posteriorVarianceMode().flag();
 
     @Option(
             names = "--learn-posterior-variance",
-            description = "GM-VQ: train log sigma_q^2 (a posterior-collapse risk; reported)")
+            description = "GM-VQ: the same as --posterior-variance-mode learned")
     boolean learnPosteriorVariance;
+
+    @Option(
+            names = "--posterior-variance-end",
+            paramLabel = "R",
+            description =
+                    "GM-VQ, fixed: anneal sigma_q^2 to R times its start over training (default"
+                            + " ${DEFAULT-VALUE})")
+    double posteriorVarianceEnd = GMVQ.posteriorVarianceEnd();
 
     @Option(
             names = "--noise-variance",
             paramLabel = "S",
-            description = "GM-VQ: sigma^2 of the adaptive-variance noise (default 0.5)")
-    Double noiseVariance;
-
-    @Option(
-            names = "--soft-gumbel",
             description =
-                    "GM-VQ: train with the soft Gumbel-softmax sample instead of straight-through")
+                    "GM-VQ: sigma^2 of the adaptive-variance noise; Infinity: none (default"
+                            + " ${DEFAULT-VALUE})")
+    double noiseVariance = GMVQ.noiseVariance();
+
+    @Option(names = "--soft-gumbel", description = "GM-VQ: the same as --estimator gumbel-soft")
     boolean softGumbel;
 
     @Option(
@@ -77,4 +115,41 @@ final class QuantizerSettings {
             paramLabel = "8,8,8",
             description = "fsq: levels per dimension (default: from --codebook-size)")
     String fsqLevels;
+
+    /**
+     * GM-VQ with these settings; the older switches {@code --soft-gumbel} and {@code
+     * --learn-posterior-variance} win over the options they stand for, so that saved settings and
+     * config files still read.
+     */
+    GmVqConfig gmvq(CommandSpec command, int codebookSize, int codeDim, double beta) {
+        return new GmVqConfig(
+                codebookSize,
+                codeDim,
+                posteriorVariance,
+                noiseVariance,
+                tau0,
+                tauMin,
+                beta,
+                gamma,
+                softGumbel
+                        ? GradientEstimator.GUMBEL_SOFT
+                        : choice(command, "--estimator", estimator, GradientEstimator::of),
+                learnPosteriorVariance
+                        ? PosteriorVarianceMode.LEARNED
+                        : choice(
+                                command,
+                                "--posterior-variance-mode",
+                                posteriorVarianceMode,
+                                PosteriorVarianceMode::of),
+                posteriorVarianceEnd);
+    }
+
+    private static <T> T choice(
+            CommandSpec command, String option, String value, Function<String, T> parse) {
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw CommandLines.usageError(command, option + ": " + e.getMessage());
+        }
+    }
 }

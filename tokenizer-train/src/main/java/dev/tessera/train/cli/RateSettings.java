@@ -11,12 +11,14 @@ final class RateSettings {
     @Option(
             names = "--codebook-size",
             paramLabel = "K",
-            description = "codes in the codebook (default 512)")
+            description = "codes in the codebook (default " + TrainSettings.DEFAULT_CODEBOOK + ")")
     Integer codebookSize;
 
     @Option(
             names = "--beta",
             paramLabel = "B",
-            description = "GM-VQ: weight of KL(aggregate posterior || uniform) (default 0.01)")
-    Double beta;
+            description =
+                    "GM-VQ: weight of KL(aggregate posterior || uniform) (default"
+                            + " ${DEFAULT-VALUE})")
+    double beta = QuantizerSettings.GMVQ.beta();
 }

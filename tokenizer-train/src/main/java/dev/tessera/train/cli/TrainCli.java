@@ -19,8 +19,8 @@ import java.io.UncheckedIOException;
 
 /**
  * The one entry point of the trainer jar: {@code tessera train}, {@code eval}, {@code compare},
- * {@code analyze}, {@code sweep}, {@code gpu-setup} and the benchmarks {@code bench-train-speed}
- * and {@code bench-onnx-vs-djl}.
+ * {@code analyze}, {@code sweep}, {@code gpu-setup} and the benchmarks {@code bench-train-speed},
+ * {@code bench-onnx-vs-djl} and {@code bench-quantizer-step}.
  *
  * <p>Exit status 0 on success, 2 for a wrong command line, 1 when training, evaluation or export
  * fails; errors are one line, {@code --verbose} adds the stack trace ({@link CommandLines}).
@@ -41,6 +41,8 @@ import java.io.UncheckedIOException;
             "       tessera gpu-setup --djl-source DIR [--libtorch DIR]",
             "       tessera bench-train-speed [options]",
             "       tessera bench-onnx-vs-djl [options]",
+            "       tessera bench-quantizer-step --data PATH [--quantizers vq-ema,gmvq] [train"
+                    + " options]",
             ""
         },
         commandListHeading = "%ncommands:%n",
@@ -80,6 +82,7 @@ public final class TrainCli extends CommandGroup {
         cl.addSubcommand(new GpuSetupCommand(out, System.getenv()));
         cl.addSubcommand(new TrainSpeedBenchmark(out));
         cl.addSubcommand(new OnnxVsDjlBenchmark(out));
+        cl.addSubcommand(new QuantizerStepBenchmark(out));
         return configure(cl, out, err);
     }
 

@@ -2,9 +2,9 @@ package dev.tessera.train.cli;
 
 import dev.tessera.cli.CommandLines;
 import dev.tessera.train.model.Architecture;
+import dev.tessera.train.model.Backbone;
 import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.quantize.FsqConfig;
-import dev.tessera.train.quantize.GmVqConfig;
 import dev.tessera.train.quantize.QuantizerConfig;
 import dev.tessera.train.quantize.VqConfig;
 import dev.tessera.train.quantize.VqEmaConfig;
@@ -171,22 +171,17 @@ public final class TrainSettings {
         }
         try {
             QuantizerConfig quantizerConfig = quantizer(command);
+            Backbone backbone = model.backbone(command);
+            // Placeholder image shape: the data's replaces it (Architecture.forImages).
+            int side = Math.max(32, backbone.downsample());
             Architecture architecture =
-                    new Architecture(
-                            1,
-                            32,
-                            32,
-                            model.width,
-                            model.downsample,
-                            quantizerConfig.codeDim(),
-                            model.residualBlocks,
-                            model.depth);
+                    new Architecture(1, side, side, quantizerConfig.codeDim(), backbone);
             int steps = run.steps != null ? run.steps : DEFAULT_STEPS;
             TrainConfig training =
                     new TrainConfig(
                             steps,
                             run.batchSize,
-                            run.learningRate,
+                            run.optimizer(command),
                             run.seed,
                             4,
                             Math.max(1, steps / 200));
@@ -227,20 +222,7 @@ public final class TrainSettings {
         int l = model.codeDim;
         QuantizerSettings q = quantizer;
         return switch (kind) {
-            case "gmvq" -> {
-                GmVqConfig d = GmVqConfig.defaults(k, l);
-                yield new GmVqConfig(
-                        k,
-                        l,
-                        or(q.posteriorVariance, d.posteriorVariance()),
-                        or(q.noiseVariance, d.noiseVariance()),
-                        or(q.tau0, d.tau0()),
-                        or(q.tauMin, d.tauMin()),
-                        or(rate.beta, d.beta()),
-                        or(q.gamma, d.gamma()),
-                        !q.softGumbel,
-                        q.learnPosteriorVariance);
-            }
+            case "gmvq" -> q.gmvq(command, k, l, rate.beta);
             case "vq" -> new VqConfig(k, l, or(q.commitment, 0.25));
             case "vq-ema" -> {
                 VqEmaConfig d = VqEmaConfig.defaults(k, l);
@@ -265,21 +247,7 @@ public final class TrainSettings {
         if (value == null) {
             return FsqConfig.forCodebookSize(k);
         }
-        int[] levels;
-        try {
-            levels =
-                    Arrays.stream(value.split(","))
-                            .map(String::trim)
-                            .mapToInt(Integer::parseInt)
-                            .toArray();
-        } catch (NumberFormatException e) {
-            throw CommandLines.usageError(
-                    command,
-                    "--fsq-levels must be comma-separated whole numbers, e.g. 8,8,8; got '"
-                            + value
-                            + "'");
-        }
-        FsqConfig config = new FsqConfig(levels);
+        FsqConfig config = new FsqConfig(integers(command, "--fsq-levels", value));
         if (rate.codebookSize != null && config.codebookSize() != k) {
             throw CommandLines.usageError(
                     command,
@@ -295,5 +263,28 @@ public final class TrainSettings {
 
     private static double or(Double given, double fallback) {
         return given != null ? given : fallback;
+    }
+
+    /**
+     * A comma-separated list of whole numbers, e.g. {@code --channel-mult 1,2,2}.
+     *
+     * @throws ParameterException of {@code command} naming {@code option} otherwise
+     */
+    static int[] integers(CommandSpec command, String option, String value) {
+        try {
+            return Arrays.stream(value.split(","))
+                    .map(String::trim)
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
+        } catch (NumberFormatException e) {
+            throw CommandLines.usageError(
+                    command,
+                    option
+                            + " must be comma-separated whole numbers, e.g. "
+                            + option(option.substring(2)).paramLabel()
+                            + "; got '"
+                            + value
+                            + "'");
+        }
     }
 }

@@ -48,7 +48,7 @@ cat > "$D/bin/tessera" <<EOF
 set -euo pipefail
 case "\${1:-}" in
   demo|generate) jar=examples/target/tessera-examples-*.jar ;;
-  train|eval|compare|analyze|sweep|gpu-setup|bench-train-speed|bench-onnx-vs-djl) jar=tokenizer-train/target/tokenizer-train-*.jar ;;
+  train|eval|compare|analyze|sweep|gpu-setup|bench-train-speed|bench-onnx-vs-djl|bench-quantizer-step) jar=tokenizer-train/target/tokenizer-train-*.jar ;;
   serve|encode|decode|export-triton|bench-library|bench-serve) jar=tokenizer-runtime/server/target/tokenizer-server-*.jar ;;
   __main) shift; main=\$1; shift; jar=examples/target/tessera-examples-*.jar ;;
   *) echo "tessera (device): unknown command '\${1:-}'" >&2; exit 2 ;;

@@ -25,7 +25,8 @@ class TrainCliTest {
                     "sweep",
                     "gpu-setup",
                     "bench-train-speed",
-                    "bench-onnx-vs-djl"
+                    "bench-onnx-vs-djl",
+                    "bench-quantizer-step"
                 }) {
             assertTrue(cli.out().contains("  " + command + " "), command + ":\n" + cli.out());
         }

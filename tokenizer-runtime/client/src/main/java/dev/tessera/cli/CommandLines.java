@@ -5,9 +5,9 @@ import picocli.CommandLine.Help;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExecutionStrategy;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.OverwrittenOptionException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -26,8 +26,9 @@ import java.nio.file.NotDirectoryException;
 import java.util.List;
 
 /**
- * The one error boundary of Tessera's command lines, around picocli. Every jar's {@code main}
- * builds its command with {@link #create} and runs it with {@link CommandLine#execute}:
+ * The one error boundary of Tessera's command lines, around picocli. Every jar's entry point (a
+ * {@link CommandGroup}) sets up its command line with {@link #configure} and runs it with {@link
+ * CommandLine#execute}:
  *
  * <ul>
  *   <li>a wrong command line prints {@code error: COMMAND: SENTENCE} and {@code run 'tessera
@@ -55,8 +56,8 @@ public final class CommandLines {
     private CommandLines() {}
 
     /**
-     * A command line for {@code command} (a picocli {@code @Command} object) that prints results and
-     * help to {@code out} and errors to {@code err}.
+     * A command line for {@code command} (a picocli {@code @Command} object) that prints results
+     * and help to {@code out} and errors to {@code err}.
      *
      * @param userErrors exception types whose message is a sentence for the user, besides {@link
      *     CommandFailedException}
@@ -91,21 +92,6 @@ public final class CommandLines {
         cl.setExecutionExceptionHandler(new Failures(List.of(userErrors)));
         cl.setExecutionStrategy(new RangeChecked(new RunLast()));
         return cl;
-    }
-
-    /**
-     * Runs {@code command} on the process's arguments and exits with its status.
-     *
-     * @param userErrors as for {@link #create}
-     */
-    @SafeVarargs
-    public static void main(
-            Object command, String[] args, Class<? extends Throwable>... userErrors) {
-        int status = create(command, System.out, System.err, userErrors).execute(args);
-        System.out.flush();
-        if (status != 0) {
-            System.exit(status);
-        }
     }
 
     /**

@@ -1,10 +1,13 @@
 package dev.tessera.train.api;
 
 import dev.tessera.train.model.Architecture;
+import dev.tessera.train.model.Backbone;
+import dev.tessera.train.model.ConvBackbone;
 import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.pipeline.TrainingJob;
 import dev.tessera.train.quantize.GmVqConfig;
 import dev.tessera.train.quantize.QuantizerConfig;
+import dev.tessera.train.train.OptimizerConfig;
 import dev.tessera.train.train.TrainConfig;
 
 import java.io.IOException;
@@ -88,14 +91,12 @@ public final class TokenizerTraining {
         private int testImages;
         private int channels;
         private int imageSize;
-        private int width;
-        private int downsample;
-        private int residualBlocks;
-        private int depth;
+        private Backbone backbone;
         private QuantizerConfig quantizer;
         private int steps;
         private int batchSize;
         private double learningRate;
+        private OptimizerConfig optimizer;
         private long seed;
         private int initBatches;
         private int logEvery;
@@ -113,14 +114,12 @@ public final class TokenizerTraining {
             testImages = o.testImages();
             channels = a.channels();
             imageSize = a.imageHeight();
-            width = a.width();
-            downsample = a.downsample();
-            residualBlocks = a.residualBlocks();
-            depth = a.depth();
+            backbone = a.backbone();
             quantizer = o.quantizer();
             steps = t.steps();
             batchSize = t.batchSize();
             learningRate = t.learningRate();
+            optimizer = t.optimizer();
             seed = t.seed();
             initBatches = t.initBatches();
             logEvery = t.logEvery();
@@ -158,9 +157,8 @@ public final class TokenizerTraining {
          * grid (a power of two) and {@code residualBlocks} at the grid's resolution.
          */
         public Builder network(int width, int downsample, int residualBlocks) {
-            this.width = width;
-            this.downsample = downsample;
-            this.residualBlocks = residualBlocks;
+            int depth = backbone instanceof ConvBackbone conv ? conv.depth() : 1;
+            this.backbone = new ConvBackbone(width, downsample, residualBlocks, depth);
             return this;
         }
 
@@ -182,7 +180,7 @@ public final class TokenizerTraining {
             return this;
         }
 
-        /** Adam's step size. */
+        /** AdamW's peak step size (after the warm-up, before the cosine decay). */
         public Builder learningRate(double learningRate) {
             this.learningRate = learningRate;
             return this;
@@ -234,16 +232,15 @@ public final class TokenizerTraining {
         public TokenizerTraining build() {
             Architecture architecture =
                     new Architecture(
-                            channels,
-                            imageSize,
-                            imageSize,
-                            width,
-                            downsample,
-                            quantizer.codeDim(),
-                            residualBlocks,
-                            depth);
+                            channels, imageSize, imageSize, quantizer.codeDim(), backbone);
             TrainConfig training =
-                    new TrainConfig(steps, batchSize, learningRate, seed, initBatches, logEvery);
+                    new TrainConfig(
+                            steps,
+                            batchSize,
+                            optimizer.withLearningRate(learningRate),
+                            seed,
+                            initBatches,
+                            logEvery);
             return new TokenizerTraining(
                     new TrainOptions(
                             data,

@@ -90,16 +90,7 @@ public final class OnnxVsDjlBenchmark {
             BenchmarkArguments a = BenchmarkArguments.parse(args, VALUE_OPTIONS, Set.of("cuda"));
             TrainOptions demo = TrainOptions.demo(Path.of("unused"));
             Architecture d = demo.architecture();
-            Architecture architecture =
-                    new Architecture(
-                            d.channels(),
-                            d.imageHeight(),
-                            d.imageWidth(),
-                            a.integer("width", d.width(), 1),
-                            d.downsample(),
-                            d.codeDim(),
-                            d.residualBlocks(),
-                            d.depth());
+            Architecture architecture = d.withWidth(a.integer("width", d.width(), 1));
             QuantizerConfig quantizer =
                     a.has("codebook-size")
                             ? GmVqConfig.defaults(
@@ -110,7 +101,7 @@ public final class OnnxVsDjlBenchmark {
                     new TrainConfig(
                             a.integer("steps", 100, 1),
                             t.batchSize(),
-                            t.learningRate(),
+                            t.optimizer(),
                             a.integer("seed", (int) t.seed(), 0),
                             t.initBatches(),
                             t.logEvery());

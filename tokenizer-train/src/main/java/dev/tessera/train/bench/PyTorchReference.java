@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 
 import dev.tessera.runtime.ImageBatch;
 import dev.tessera.train.model.Architecture;
+import dev.tessera.train.model.ConvBackbone;
 import dev.tessera.train.quantize.GmVqConfig;
 
 import java.io.BufferedReader;
@@ -73,10 +74,11 @@ final class PyTorchReference implements AutoCloseable {
         add(command, "channels", images.channels());
         add(command, "height", images.height());
         add(command, "width-px", images.width());
-        add(command, "width", arch.width());
-        add(command, "downsample", arch.downsample());
-        add(command, "residual-blocks", arch.residualBlocks());
-        add(command, "depth", arch.depth());
+        ConvBackbone conv = convBackbone(arch);
+        add(command, "width", conv.width());
+        add(command, "downsample", conv.downsample());
+        add(command, "residual-blocks", conv.residualBlocks());
+        add(command, "depth", conv.depth());
         add(command, "codebook-size", gmvq.codebookSize());
         add(command, "code-dim", gmvq.codeDim());
         add(command, "beta", gmvq.beta());
@@ -151,5 +153,14 @@ final class PyTorchReference implements AutoCloseable {
         } finally {
             Files.deleteIfExists(images);
         }
+    }
+
+    /** The reference script builds the plain network only. */
+    static ConvBackbone convBackbone(Architecture arch) {
+        if (arch.backbone() instanceof ConvBackbone conv) {
+            return conv;
+        }
+        throw new IllegalArgumentException(
+                "the PyTorch reference builds --arch conv only, not " + arch.backbone().family());
     }
 }

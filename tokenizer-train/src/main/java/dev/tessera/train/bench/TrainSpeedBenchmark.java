@@ -18,6 +18,7 @@ import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.GmVqConfig;
 import dev.tessera.train.train.DeviceSelection;
+import dev.tessera.train.train.OptimizerConfig;
 import dev.tessera.train.train.StepProfile;
 import dev.tessera.train.train.TokenizerTrainer;
 import dev.tessera.train.train.TrainConfig;
@@ -213,7 +214,14 @@ public final class TrainSpeedBenchmark {
                 new TokenizerTrainer(
                         network,
                         gmvq.create(),
-                        new TrainConfig(total, batch, learningRate, seed, 1, warmup),
+                        new TrainConfig(
+                                total,
+                                batch,
+                                // torch.optim.Adam as the reference script runs it.
+                                OptimizerConfig.constant(learningRate),
+                                seed,
+                                1,
+                                warmup),
                         devices,
                         new TrainingListener() {
                             @Override
@@ -257,9 +265,9 @@ public final class TrainSpeedBenchmark {
                 gmvq.codebookSize(),
                 gmvq.codeDim(),
                 arch.width(),
-                arch.depth(),
+                PyTorchReference.convBackbone(arch).depth(),
                 arch.downsample(),
-                arch.residualBlocks(),
+                PyTorchReference.convBackbone(arch).residualBlocks(),
                 learningRate,
                 warmup,
                 steps);

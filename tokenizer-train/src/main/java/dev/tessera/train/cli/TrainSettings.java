@@ -8,12 +8,18 @@ import com.google.gson.JsonParser;
 import dev.tessera.train.data.DataOptions;
 import dev.tessera.train.data.ResizeMode;
 import dev.tessera.train.model.Architecture;
+import dev.tessera.train.model.Backbone;
+import dev.tessera.train.model.ConvBackbone;
+import dev.tessera.train.model.ResNetBackbone;
 import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.quantize.FsqConfig;
 import dev.tessera.train.quantize.GmVqConfig;
+import dev.tessera.train.quantize.GradientEstimator;
+import dev.tessera.train.quantize.PosteriorVarianceMode;
 import dev.tessera.train.quantize.QuantizerConfig;
 import dev.tessera.train.quantize.VqConfig;
 import dev.tessera.train.quantize.VqEmaConfig;
+import dev.tessera.train.train.OptimizerConfig;
 import dev.tessera.train.train.TrainConfig;
 
 import java.io.IOException;
@@ -21,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -45,15 +52,21 @@ public final class TrainSettings {
                     "quantizer",
                     "codebook-size",
                     "code-dim",
+                    "arch",
                     "width",
                     "depth",
                     "downsample",
                     "residual-blocks",
+                    "channel-mult",
+                    "blocks-per-level",
                     "beta",
                     "gamma",
                     "tau0",
                     "tau-min",
                     "posterior-variance",
+                    "posterior-variance-end",
+                    "posterior-variance-mode",
+                    "estimator",
                     "noise-variance",
                     "commitment",
                     "ema-decay",
@@ -63,6 +76,11 @@ public final class TrainSettings {
                     "steps",
                     "batch-size",
                     "lr",
+                    "warmup-steps",
+                    "lr-floor",
+                    "adam-betas",
+                    "weight-decay",
+                    "clip-grad-norm",
                     "seed",
                     "device",
                     "out",
@@ -76,12 +94,16 @@ public final class TrainSettings {
             Set.of(
                     "soft-gumbel",
                     "learn-posterior-variance",
+                    "attention",
                     "skip-bad-files",
                     "overwrite",
                     "no-checkpoints");
 
     static final int DEFAULT_CODEBOOK = 512;
     static final int DEFAULT_STEPS = 1500;
+    static final double DEFAULT_LR = 2e-3;
+    static final String DEFAULT_CHANNEL_MULT = "1,2,2";
+    static final int DEFAULT_RESNET_WIDTH = 32;
 
     private TrainSettings() {}
 
@@ -137,22 +159,16 @@ public final class TrainSettings {
         }
         long seed = flags.longValue("seed", 7);
         QuantizerConfig quantizer = quantizer(flags);
-        Architecture architecture =
-                new Architecture(
-                        1,
-                        32,
-                        32,
-                        flags.integer("width", 32),
-                        flags.integer("downsample", 4),
-                        quantizer.codeDim(),
-                        flags.integer("residual-blocks", 1),
-                        flags.integer("depth", 1));
+        Backbone backbone = backbone(flags);
+        // Placeholder image shape: the data's replaces it (Architecture.forImages).
+        int side = Math.max(32, backbone.downsample());
+        Architecture architecture = new Architecture(1, side, side, quantizer.codeDim(), backbone);
         int steps = flags.integer("steps", DEFAULT_STEPS);
         TrainConfig training =
                 new TrainConfig(
                         steps,
                         flags.integer("batch-size", 64),
-                        flags.number("lr", 2e-3),
+                        optimizer(flags),
                         seed,
                         4,
                         Math.max(1, steps / 200));
@@ -177,6 +193,106 @@ public final class TrainSettings {
                 flags.has("overwrite"),
                 checkpoints,
                 settings);
+    }
+
+    /** {@code --arch conv} (default) or {@code resnet}, with the settings of that family only. */
+    static Backbone backbone(Flags flags) {
+        String arch = flags.string("arch", ConvBackbone.FAMILY).toLowerCase(Locale.ROOT);
+        switch (arch) {
+            case ConvBackbone.FAMILY -> {
+                refuse(flags, arch, "channel-mult", "blocks-per-level", "attention");
+                return new ConvBackbone(
+                        flags.integer("width", 32),
+                        flags.integer("downsample", 4),
+                        flags.integer("residual-blocks", 1),
+                        flags.integer("depth", 1));
+            }
+            case ResNetBackbone.FAMILY -> {
+                refuse(flags, arch, "residual-blocks", "depth");
+                List<Integer> mult =
+                        Arrays.stream(integers(flags, "channel-mult", DEFAULT_CHANNEL_MULT))
+                                .boxed()
+                                .toList();
+                ResNetBackbone backbone =
+                        new ResNetBackbone(
+                                flags.integer("width", DEFAULT_RESNET_WIDTH),
+                                mult,
+                                flags.integer("blocks-per-level", 2),
+                                flags.has("attention"));
+                if (flags.has("downsample")
+                        && flags.integer("downsample", 0) != backbone.downsample()) {
+                    throw new Flags.UsageException(
+                            "--arch resnet downsamples by 2^(levels-1) = "
+                                    + backbone.downsample()
+                                    + " with --channel-mult "
+                                    + flags.string("channel-mult", DEFAULT_CHANNEL_MULT)
+                                    + "; drop --downsample or give one multiplier per level");
+                }
+                return backbone;
+            }
+            default ->
+                    throw new Flags.UsageException(
+                            "--arch must be conv or resnet, got '" + arch + "'");
+        }
+    }
+
+    private static void refuse(Flags flags, String arch, String... names) {
+        for (String name : names) {
+            if (flags.has(name)) {
+                throw new Flags.UsageException("--" + name + " does not apply to --arch " + arch);
+            }
+        }
+    }
+
+    /** AdamW, warm-up and cosine schedule, clipping: the defaults with the flags' changes. */
+    static OptimizerConfig optimizer(Flags flags) {
+        OptimizerConfig d = OptimizerConfig.defaults(flags.number("lr", DEFAULT_LR));
+        double[] betas = {d.beta1(), d.beta2()};
+        if (flags.has("adam-betas")) {
+            String value = flags.string("adam-betas", "");
+            try {
+                betas =
+                        Arrays.stream(value.split(","))
+                                .map(String::trim)
+                                .mapToDouble(Double::parseDouble)
+                                .toArray();
+            } catch (NumberFormatException e) {
+                betas = new double[0];
+            }
+            if (betas.length != 2) {
+                throw new Flags.UsageException(
+                        "--adam-betas must be two numbers, e.g. 0.9,0.99; got '" + value + "'");
+            }
+        }
+        return new OptimizerConfig(
+                d.learningRate(),
+                flags.integer("warmup-steps", d.warmupSteps()),
+                flags.number("lr-floor", d.floor()),
+                betas[0],
+                betas[1],
+                d.epsilon(),
+                flags.number("weight-decay", d.weightDecay()),
+                flags.number("clip-grad-norm", d.clipGradNorm()));
+    }
+
+    /** A comma-separated list of whole numbers, e.g. {@code --channel-mult 1,2,2}. */
+    static int[] integers(Flags flags, String name, String fallback) {
+        String value = flags.string(name, fallback);
+        try {
+            return Arrays.stream(value.split(","))
+                    .map(String::trim)
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
+        } catch (NumberFormatException e) {
+            throw new Flags.UsageException(
+                    "--"
+                            + name
+                            + " must be comma-separated whole numbers, e.g. "
+                            + fallback
+                            + "; got '"
+                            + value
+                            + "'");
+        }
     }
 
     static DataOptions dataOptions(Flags flags, long seed) {
@@ -263,8 +379,43 @@ public final class TrainSettings {
                 flags.number("tau-min", d.tauMin()),
                 flags.number("beta", d.beta()),
                 flags.number("gamma", d.gamma()),
-                !flags.has("soft-gumbel"),
-                flags.has("learn-posterior-variance"));
+                choice(
+                        flags,
+                        "estimator",
+                        GradientEstimator::of,
+                        "soft-gumbel",
+                        GradientEstimator.GUMBEL_SOFT,
+                        d.estimator()),
+                choice(
+                        flags,
+                        "posterior-variance-mode",
+                        PosteriorVarianceMode::of,
+                        "learn-posterior-variance",
+                        PosteriorVarianceMode.LEARNED,
+                        d.posteriorVarianceMode()),
+                flags.number("posterior-variance-end", d.posteriorVarianceEnd()));
+    }
+
+    /**
+     * The value of {@code --name}, read by {@code parse}; {@code legacyValue} when the older switch
+     * {@code legacy} is given (kept so that saved settings and config files still read); {@code
+     * fallback} when neither is.
+     */
+    private static <T> T choice(
+            Flags flags,
+            String name,
+            java.util.function.Function<String, T> parse,
+            String legacy,
+            T legacyValue,
+            T fallback) {
+        if (flags.has(legacy)) {
+            return legacyValue;
+        }
+        try {
+            return flags.has(name) ? parse.apply(flags.string(name, "")) : fallback;
+        } catch (IllegalArgumentException e) {
+            throw new Flags.UsageException("--" + name + ": " + e.getMessage());
+        }
     }
 
     private static FsqConfig fsq(Flags flags, int k) {
@@ -272,19 +423,7 @@ public final class TrainSettings {
             return FsqConfig.forCodebookSize(k);
         }
         String value = flags.string("fsq-levels", "");
-        int[] levels;
-        try {
-            levels =
-                    Arrays.stream(value.split(","))
-                            .map(String::trim)
-                            .mapToInt(Integer::parseInt)
-                            .toArray();
-        } catch (NumberFormatException e) {
-            throw new Flags.UsageException(
-                    "--fsq-levels must be comma-separated whole numbers, e.g. 8,8,8; got '"
-                            + value
-                            + "'");
-        }
+        int[] levels = integers(flags, "fsq-levels", "8,8,8");
         FsqConfig config = new FsqConfig(levels);
         if (flags.has("codebook-size") && config.codebookSize() != k) {
             throw new Flags.UsageException(

@@ -1,7 +1,17 @@
 package dev.tessera.train.cli;
 
+import dev.tessera.train.quantize.GmVqConfig;
+import dev.tessera.train.train.OptimizerConfig;
+
 /** Help texts of the trainer's commands. */
 final class TrainUsage {
+
+    /** GM-VQ's defaults, which the help quotes. */
+    private static final GmVqConfig GMVQ = GmVqConfig.defaults(512, 8);
+
+    /** The optimiser's defaults, which the help quotes. */
+    private static final OptimizerConfig OPTIMIZER =
+            OptimizerConfig.defaults(TrainSettings.DEFAULT_LR);
 
     private TrainUsage() {}
 
@@ -38,27 +48,58 @@ final class TrainUsage {
                     "  --codebook-size K       codes in the codebook (default 512)",
                     "  --code-dim L            dimension of each code (default 8; fsq: the number"
                             + " of levels)",
-                    "  --width W               channels of the hidden layers (default 32)",
-                    "  --depth D               convolutions per resolution stage (default 1)",
-                    "  --downsample F          image side / latent grid side: 2, 4 or 8 (default"
-                            + " 4)",
-                    "  --residual-blocks R     residual blocks at the latent resolution (default"
+                    "  --arch conv|resnet      conv: the small plain ReLU network (default);"
+                            + " resnet: VQGAN-style",
+                    "                          GroupNorm/SiLU residual encoder and decoder",
+                    "  --width W               hidden channels (resnet: of the first level)"
+                        + " (default 32)",
+                    "  --downsample F          conv: image side / latent grid side, 2, 4 or 8"
+                            + " (default 4)",
+                    "  --depth D               conv: convolutions per resolution stage (default"
                             + " 1)",
+                    "  --residual-blocks R     conv: residual blocks at the latent resolution"
+                            + " (default 1)",
+                    "  --channel-mult 1,2,2    resnet: channel multiplier per resolution level; n"
+                            + " levels downsample",
+                    "                          by 2^(n-1) (default 1,2,2)",
+                    "  --blocks-per-level N    resnet: residual blocks per level (default 2)",
+                    "  --attention             resnet: self-attention at the lowest resolution",
                     "GM-VQ:",
                     "  --beta B                weight of KL(aggregate posterior || uniform)"
-                            + " (default 0.01)",
+                            + " (default "
+                            + GMVQ.beta()
+                            + ")",
                     "  --gamma G               weight of the expected squared distance to the codes"
-                            + " (default 1.0)",
-                    "  --tau0 T, --tau-min T   Gumbel-softmax temperature, annealed from tau0 to"
-                            + " tau-min (1.0, 0.1)",
-                    "  --posterior-variance V  sigma_q^2 of the logits; 0 estimates it at"
-                            + " initialisation (default 0)",
-                    "  --learn-posterior-variance  train log sigma_q^2 (a posterior-collapse risk;"
-                            + " reported)",
-                    "  --noise-variance S      sigma^2 of the adaptive-variance noise (default"
-                            + " 0.5)",
-                    "  --soft-gumbel           train with the soft Gumbel-softmax sample instead of"
+                            + " (default "
+                            + GMVQ.gamma()
+                            + ")",
+                    "  --estimator E           gradient through the sampled code: gumbel (the"
+                            + " paper's straight-through",
+                    "                          Gumbel-softmax), gumbel-soft, posterior-mean,"
                             + " straight-through",
+                    "                          (default " + GMVQ.estimator().flag() + ")",
+                    "  --tau0 T, --tau-min T   gumbel, gumbel-soft: temperature annealed from tau0"
+                            + " to tau-min",
+                    "                          (default " + GMVQ.tau0() + ", " + GMVQ.tauMin() + ")",
+                    "  --posterior-variance V  sigma_q^2 of the logits; 0 estimates it at"
+                            + " initialisation (default "
+                            + GMVQ.posteriorVariance()
+                            + ")",
+                    "  --posterior-variance-mode fixed|learned|tracked  sigma_q^2 kept, trained by"
+                            + " the loss's",
+                    "                          gradient (a posterior-collapse risk; reported), or"
+                            + " re-estimated after",
+                    "                          every step from the encoder outputs (default "
+                            + GMVQ.posteriorVarianceMode().flag()
+                            + ")",
+                    "  --learn-posterior-variance  the same as --posterior-variance-mode learned",
+                    "  --posterior-variance-end R  fixed: anneal sigma_q^2 to R times its start"
+                            + " over training",
+                    "                          (default " + GMVQ.posteriorVarianceEnd() + ")",
+                    "  --noise-variance S      sigma^2 of the adaptive-variance noise; Infinity:"
+                            + " none (default "
+                            + GMVQ.noiseVariance()
+                            + ")",
                     "baselines:",
                     "  --commitment C          vq, vq-ema: commitment weight (default 0.25)",
                     "  --ema-decay D           vq-ema: EMA decay (default 0.99)",
@@ -71,7 +112,28 @@ final class TrainUsage {
                     "  --steps N               or a step budget (default 1500 when --epochs is"
                             + " not given)",
                     "  --batch-size B          images per step (default 64)",
-                    "  --lr LR                 Adam learning rate (default 0.002)",
+                    "  --lr LR                 peak AdamW learning rate (default "
+                            + OPTIMIZER.learningRate()
+                            + ")",
+                    "  --warmup-steps N        linear warm-up from 0 to the peak, then cosine decay"
+                            + " (default "
+                            + OPTIMIZER.warmupSteps()
+                            + ")",
+                    "  --lr-floor F            learning rate at the last step, as a fraction of the"
+                            + " peak (default "
+                            + OPTIMIZER.floor()
+                            + ")",
+                    "  --adam-betas B1,B2      AdamW's moment decays (default "
+                            + OPTIMIZER.beta1()
+                            + ","
+                            + OPTIMIZER.beta2()
+                            + ")",
+                    "  --weight-decay W        decoupled, on convolution kernels only (default "
+                            + OPTIMIZER.weightDecay()
+                            + ")",
+                    "  --clip-grad-norm C      clip the global gradient norm to C; 0: off (default "
+                            + OPTIMIZER.clipGradNorm()
+                            + ")",
                     "  --seed S                seed of weights, batches and noise (default 7)",
                     "  --device auto|cpu|gpu   where to train (default auto: a GPU when DJL sees"
                             + " one)",

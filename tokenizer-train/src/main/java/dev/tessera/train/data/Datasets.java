@@ -88,7 +88,9 @@ public final class Datasets {
 
     /** Train images from the seed, test images from seed + 1, so the two never coincide. */
     private static DataSplits synthetic(DataOptions options) {
-        SyntheticShapes shapes = new SyntheticShapes(options.syntheticSize());
+        // --channels 3 draws coloured shapes (not gray ones copied into three channels).
+        SyntheticShapes shapes =
+                new SyntheticShapes(options.syntheticSize(), options.channels() == 3 ? 3 : 1);
         ImageBatch train = shapes.generate(options.syntheticTrainImages(), options.seed());
         ImageBatch test = shapes.generate(options.syntheticTestImages(), options.seed() + 1);
         TargetShape target =

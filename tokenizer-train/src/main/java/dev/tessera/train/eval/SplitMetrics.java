@@ -60,8 +60,8 @@ public final class SplitMetrics {
     }
 
     /**
-     * {@code mse}, {@code psnr}, {@code perplexity}, {@code soft_perplexity} (with a posterior),
-     * {@code usage}, {@code dead_codes}, {@code images}.
+     * {@code mse}, {@code psnr}, {@code perplexity}, {@code soft_perplexity} and {@code
+     * mean_max_posterior} (with a posterior), {@code usage}, {@code dead_codes}, {@code images}.
      */
     public Map<String, Double> metrics() {
         if (error == null) {
@@ -74,6 +74,7 @@ public final class SplitMetrics {
         m.put("perplexity", usage.perplexity());
         if (soft != null) {
             m.put("soft_perplexity", soft.perplexity());
+            m.put("mean_max_posterior", soft.meanMaxPosterior());
         }
         m.put("usage", usage.usage());
         m.put("dead_codes", (double) usage.deadCodes());

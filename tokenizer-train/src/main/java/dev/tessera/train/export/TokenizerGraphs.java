@@ -179,14 +179,101 @@ public final class TokenizerGraphs {
             return conv(g, conv, weights, x);
         } else if (layer instanceof Layer.Relu) {
             return g.node("Relu", List.of(x));
+        } else if (layer instanceof Layer.Silu) {
+            // No SiLU operator in opset 17: x · sigmoid(x).
+            return g.node("Mul", List.of(x, g.node("Sigmoid", List.of(x))));
+        } else if (layer instanceof Layer.GroupNorm norm) {
+            return groupNorm(g, norm, weights, x);
         } else if (layer instanceof Layer.Upsample up) {
             return upsample(g, up.factor(), x);
         } else if (layer instanceof Layer.Residual res) {
-            String inner = conv(g, res.first(), weights, g.node("Relu", List.of(x)));
-            String outer = conv(g, res.second(), weights, g.node("Relu", List.of(inner)));
-            return g.node("Add", List.of(x, outer));
+            String branch = applyLayers(g, res.branch(), weights, x);
+            String shortcut = res.shortcut() == null ? x : conv(g, res.shortcut(), weights, x);
+            return g.node("Add", List.of(shortcut, branch));
+        } else if (layer instanceof Layer.Attention attention) {
+            return attention(g, attention, weights, x);
         }
         throw new IllegalStateException("unknown layer " + layer);
+    }
+
+    /**
+     * GroupNormalization arrives only in opset 18 (with a per-group scale, per-channel only from
+     * 21), so the graph composes it from opset-17 operators, the way PyTorch exports GroupNorm:
+     * reshape to [N, G, C/G·H·W], InstanceNormalization (unit scale, zero shift; one fused kernel
+     * in ONNX Runtime), reshape back, then the per-channel scale and shift.
+     */
+    private static String groupNorm(
+            OnnxGraphBuilder g, Layer.GroupNorm norm, Map<String, FloatTensor> weights, String x) {
+        int groups = norm.groups();
+        float[] ones = new float[groups];
+        Arrays.fill(ones, 1f);
+        String grouped =
+                g.node(
+                        "Reshape",
+                        List.of(
+                                x,
+                                g.int64Initializer(
+                                        "group_shape",
+                                        new long[] {3},
+                                        new long[] {0, groups, -1})));
+        String normalized =
+                g.node(
+                        "InstanceNormalization",
+                        List.of(
+                                grouped,
+                                g.floatInitializer("group_scale", new long[] {groups}, ones),
+                                g.floatInitializer(
+                                        "group_shift", new long[] {groups}, new float[groups])),
+                        OnnxGraphBuilder.floatAttribute("epsilon", Layer.GroupNorm.EPSILON));
+        String restored = g.node("Reshape", List.of(normalized, g.node("Shape", List.of(x))));
+        long[] perChannel = {norm.channels(), 1, 1};
+        String scaled =
+                g.node(
+                        "Mul",
+                        List.of(
+                                restored,
+                                g.floatInitializer(
+                                        norm.weightName(),
+                                        perChannel,
+                                        weights.get(norm.weightName()).data())));
+        return g.node(
+                "Add",
+                List.of(
+                        scaled,
+                        g.floatInitializer(
+                                norm.biasName(), perChannel, weights.get(norm.biasName()).data())));
+    }
+
+    /** softmax(qᵀk / √C) over key positions applied to v, as {@code ConvNet} computes it. */
+    private static String attention(
+            OnnxGraphBuilder g,
+            Layer.Attention attention,
+            Map<String, FloatTensor> weights,
+            String x) {
+        int c = attention.channels();
+        String rows = g.int64Initializer("attention_rows", new long[] {3}, new long[] {0, c, -1});
+        String q =
+                g.node(
+                        "Transpose",
+                        List.of(
+                                g.node(
+                                        "Reshape",
+                                        List.of(conv(g, attention.query(), weights, x), rows))),
+                        ints("perm", 0, 2, 1));
+        String k = g.node("Reshape", List.of(conv(g, attention.key(), weights, x), rows));
+        String v = g.node("Reshape", List.of(conv(g, attention.value(), weights, x), rows));
+        String logits =
+                g.node(
+                        "Mul",
+                        List.of(
+                                g.node("MatMul", List.of(q, k)),
+                                g.floatScalar("attention_scale", (float) (1.0 / Math.sqrt(c)))));
+        String attended = g.node("Softmax", List.of(logits), intAttribute("axis", 2));
+        String out =
+                g.node(
+                        "MatMul",
+                        List.of(v, g.node("Transpose", List.of(attended), ints("perm", 0, 2, 1))));
+        return g.node("Reshape", List.of(out, g.node("Shape", List.of(x))));
     }
 
     private static String conv(
@@ -220,17 +307,10 @@ public final class TokenizerGraphs {
                 stringAttribute("nearest_mode", "floor"));
     }
 
-    /** Fails on a missing or misshapen convolution parameter before any graph is built. */
+    /** Fails on a missing or misshapen parameter before any graph is built. */
     private static void checkWeights(List<Layer> layers, Map<String, FloatTensor> weights) {
-        for (Layer.Conv conv : Architecture.convolutions(layers)) {
-            checkShape(
-                    weights,
-                    conv.weightName(),
-                    new long[] {
-                        conv.outChannels(), conv.inChannels(), conv.kernel(), conv.kernel()
-                    });
-            checkShape(weights, conv.biasName(), new long[] {conv.outChannels()});
-        }
+        Architecture.parameterShapes(layers)
+                .forEach((name, shape) -> checkShape(weights, name, shape));
     }
 
     private static void checkShape(Map<String, FloatTensor> weights, String name, long[] expected) {

@@ -1,25 +1,39 @@
 package dev.tessera.train.model;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Shape of a convolutional tokenizer: image size and channels, the width of the hidden layers, the
- * downsampling factor (a power of two), the code dimension L, the number of residual blocks at the
- * latent resolution, and the depth: convolutions per resolution stage (the strided or upsampling
- * one plus depth − 1 more).
+ * Shape of a tokenizer: image channels and size, the code dimension L, and the {@link Backbone}
+ * (network family and its settings) that turns them into encoder and decoder layers.
  */
 public record Architecture(
-        int channels,
-        int imageHeight,
-        int imageWidth,
-        int width,
-        int downsample,
-        int codeDim,
-        int residualBlocks,
-        int depth) {
+        int channels, int imageHeight, int imageWidth, int codeDim, Backbone backbone) {
 
-    /** An architecture of depth 1: one convolution per resolution stage. */
+    /**
+     * A {@link ConvBackbone} architecture: {@code width} channels, {@code residualBlocks} residual
+     * blocks at the latent resolution and {@code depth} convolutions per resolution stage.
+     */
+    public Architecture(
+            int channels,
+            int imageHeight,
+            int imageWidth,
+            int width,
+            int downsample,
+            int codeDim,
+            int residualBlocks,
+            int depth) {
+        this(
+                channels,
+                imageHeight,
+                imageWidth,
+                codeDim,
+                new ConvBackbone(width, downsample, residualBlocks, depth));
+    }
+
+    /** A {@link ConvBackbone} architecture of depth 1: one convolution per resolution stage. */
     public Architecture(
             int channels,
             int imageHeight,
@@ -32,20 +46,14 @@ public record Architecture(
     }
 
     public Architecture {
-        if (depth < 1) {
-            throw new IllegalArgumentException("depth must be at least 1, got " + depth);
-        }
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
-        if (width < 1 || codeDim < 1 || residualBlocks < 0) {
-            throw new IllegalArgumentException(
-                    "width and code dimension must be positive, residual blocks >= 0");
+        if (codeDim < 1) {
+            throw new IllegalArgumentException("code dimension must be positive, got " + codeDim);
         }
-        if (downsample < 2 || Integer.bitCount(downsample) != 1) {
-            throw new IllegalArgumentException(
-                    "downsampling factor must be a power of two >= 2, got " + downsample);
-        }
+        java.util.Objects.requireNonNull(backbone, "backbone");
+        int downsample = backbone.downsample();
         if (imageHeight % downsample != 0 || imageWidth % downsample != 0) {
             throw new IllegalArgumentException(
                     "image size "
@@ -62,6 +70,7 @@ public record Architecture(
         if (imageHeight == height && imageWidth == width && channels == imageChannels) {
             return this;
         }
+        int downsample = downsample();
         if (height % downsample != 0 || width % downsample != 0) {
             throw new IllegalArgumentException(
                     "images of "
@@ -70,97 +79,88 @@ public record Architecture(
                             + width
                             + " are not divisible by the downsampling factor "
                             + downsample
-                            + "; pick another --downsample or resize with --image-size");
+                            + "; pick another --downsample (or --channel-mult) or resize with"
+                            + " --image-size");
         }
+        return new Architecture(imageChannels, height, width, codeDim, backbone);
+    }
+
+    /** The same architecture with the backbone's base width replaced. */
+    public Architecture withWidth(int width) {
         return new Architecture(
-                imageChannels,
-                height,
-                width,
-                this.width,
-                downsample,
-                codeDim,
-                residualBlocks,
-                depth);
+                channels, imageHeight, imageWidth, codeDim, backbone.withWidth(width));
+    }
+
+    /** Channels of the backbone's first stage. */
+    public int width() {
+        return backbone.width();
+    }
+
+    public int downsample() {
+        return backbone.downsample();
     }
 
     public int gridHeight() {
-        return imageHeight / downsample;
+        return imageHeight / downsample();
     }
 
     public int gridWidth() {
-        return imageWidth / downsample;
-    }
-
-    private int stages() {
-        return Integer.numberOfTrailingZeros(downsample);
+        return imageWidth / downsample();
     }
 
     /** Encoder: image in [-1, 1], [N, C, H, W] → continuous codes ẑ, [N, L, h, w]. */
     public List<Layer> encoderLayers() {
-        List<Layer> layers = new ArrayList<>();
-        layers.add(new Layer.Conv("encoder.stem", channels, width, 3, 1));
-        for (int s = 0; s < stages(); s++) {
-            layers.add(new Layer.Relu());
-            layers.add(new Layer.Conv("encoder.down" + s, width, width, 3, 2));
-            addStageConvolutions(layers, "encoder.down" + s);
-        }
-        addResidualBlocks(layers, "encoder");
-        layers.add(new Layer.Relu());
-        layers.add(new Layer.Conv("encoder.head", width, codeDim, 1, 1));
-        return List.copyOf(layers);
+        List<Layer> layers = backbone.encoder(channels, codeDim);
+        Layer.channelsAfter(layers, channels);
+        return layers;
     }
 
     /** Decoder: codes [N, L, h, w] → pixels in [0, 1] (unclamped), [N, C, H, W]. */
     public List<Layer> decoderLayers() {
-        List<Layer> layers = new ArrayList<>();
-        layers.add(new Layer.Conv("decoder.stem", codeDim, width, 3, 1));
-        addResidualBlocks(layers, "decoder");
-        for (int s = 0; s < stages(); s++) {
-            layers.add(new Layer.Relu());
-            layers.add(new Layer.Upsample(2));
-            layers.add(new Layer.Conv("decoder.up" + s, width, width, 3, 1));
-            addStageConvolutions(layers, "decoder.up" + s);
-        }
-        layers.add(new Layer.Relu());
-        layers.add(new Layer.Conv("decoder.head", width, channels, 3, 1));
-        return List.copyOf(layers);
+        List<Layer> layers = backbone.decoder(codeDim, channels);
+        Layer.channelsAfter(layers, codeDim);
+        return layers;
     }
 
-    private void addStageConvolutions(List<Layer> layers, String stage) {
-        for (int d = 1; d < depth; d++) {
-            layers.add(new Layer.Relu());
-            layers.add(new Layer.Conv(stage + ".conv" + d, width, width, 3, 1));
-        }
+    /** The backbone's settings with the code dimension, for manifests and reports. */
+    public Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>(backbone.describe());
+        m.put("code_dim", String.valueOf(codeDim));
+        return m;
     }
 
-    private void addResidualBlocks(List<Layer> layers, String prefix) {
-        for (int r = 0; r < residualBlocks; r++) {
-            layers.add(
-                    new Layer.Residual(
-                            new Layer.Conv(prefix + ".res" + r + ".a", width, width, 3, 1),
-                            new Layer.Conv(prefix + ".res" + r + ".b", width, width, 3, 1)));
-        }
-    }
-
-    /** Every convolution of a layer list, residual blocks unrolled, in order. */
+    /** Every convolution of a layer list, nested layers unrolled, in order. */
     public static List<Layer.Conv> convolutions(List<Layer> layers) {
         List<Layer.Conv> convs = new ArrayList<>();
         for (Layer layer : layers) {
             if (layer instanceof Layer.Conv conv) {
                 convs.add(conv);
             } else if (layer instanceof Layer.Residual res) {
-                convs.add(res.first());
-                convs.add(res.second());
+                convs.addAll(convolutions(res.branch()));
+                if (res.shortcut() != null) {
+                    convs.add(res.shortcut());
+                }
+            } else if (layer instanceof Layer.Attention attention) {
+                convs.addAll(List.of(attention.query(), attention.key(), attention.value()));
             }
         }
         return convs;
     }
 
-    /** Number of weights and biases of a layer list. */
+    /** Every trainable tensor of a layer list by name, with its shape, in order. */
+    public static Map<String, long[]> parameterShapes(List<Layer> layers) {
+        return Layer.shapesOf(layers);
+    }
+
+    /** Number of trainable values (weights, biases, norm scales and shifts) of a layer list. */
     public static long parameterCount(List<Layer> layers) {
         long count = 0;
-        for (Layer.Conv conv : convolutions(layers)) {
-            count += (long) conv.outChannels() * conv.fanIn() + conv.outChannels();
+        for (long[] shape : parameterShapes(layers).values()) {
+            long size = 1;
+            for (long d : shape) {
+                size *= d;
+            }
+            count += size;
         }
         return count;
     }

@@ -6,9 +6,7 @@ import ai.djl.ndarray.types.Shape;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The tensors of a tokenizer by name, in a fixed order: trainable parameters, and buffers (state
@@ -26,42 +24,6 @@ public final class ParameterSet {
 
     public NDManager manager() {
         return manager;
-    }
-
-    /**
-     * Adds the weights and biases of every convolution, initialised from {@code seed}: weights
-     * uniform in ±sqrt(3 / fan_in) (unit-variance activations), the last convolution of each
-     * residual block scaled by 0.1 so that blocks start close to identity, biases zero.
-     */
-    public void initConvolutions(List<Layer> layers, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        for (Layer layer : layers) {
-            if (layer instanceof Layer.Conv conv) {
-                initConv(conv, 1.0, random);
-            } else if (layer instanceof Layer.Residual res) {
-                initConv(res.first(), 1.0, random);
-                initConv(res.second(), 0.1, random);
-            }
-        }
-    }
-
-    private void initConv(Layer.Conv conv, double scale, SplittableRandom random) {
-        int fanIn = conv.fanIn();
-        float[] w = new float[conv.outChannels() * fanIn];
-        double bound = scale * Math.sqrt(3.0 / fanIn);
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
-        }
-        put(
-                conv.weightName(),
-                new FloatTensor(
-                        new long[] {
-                            conv.outChannels(), conv.inChannels(), conv.kernel(), conv.kernel()
-                        },
-                        w));
-        put(
-                conv.biasName(),
-                new FloatTensor(new long[] {conv.outChannels()}, new float[conv.outChannels()]));
     }
 
     /**

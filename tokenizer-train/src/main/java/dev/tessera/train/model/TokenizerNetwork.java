@@ -39,10 +39,27 @@ public final class TokenizerNetwork {
         return decoder;
     }
 
-    /** Adds freshly initialised encoder and decoder weights to {@code params}. */
+    /**
+     * Adds freshly initialised encoder and decoder weights to {@code params} ({@link WeightInit}):
+     * ẑ starts at unit scale; the decoder's last convolution starts at zero, so the first
+     * reconstruction is black whatever the width and depth, and the first loss is the data's mean
+     * square.
+     */
     public void initParameters(ParameterSet params, long seed) {
-        params.initConvolutions(encoder.layers(), seed);
-        params.initConvolutions(decoder.layers(), seed + 1);
+        WeightInit.init(params, encoder.layers(), seed, 1);
+        WeightInit.init(params, decoder.layers(), seed + 1, 0);
+    }
+
+    /**
+     * Names of the parameters weight decay applies to: every convolution kernel of the encoder and
+     * decoder; not their biases or norms (and not the quantizer's codebook, which is not here).
+     */
+    public java.util.Set<String> decayedParameters() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (ConvNet net : java.util.List.of(encoder, decoder)) {
+            Architecture.convolutions(net.layers()).forEach(conv -> names.add(conv.weightName()));
+        }
+        return names;
     }
 
     /** uint8 (or float 0..255) pixels [N, C, H, W] → the encoder's input in [-1, 1]. */

@@ -14,6 +14,7 @@ import dev.tessera.train.export.TokenizerExporter;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.GmVqConfig;
+import dev.tessera.train.quantize.PosteriorVarianceMode;
 import dev.tessera.train.quantize.Quantizer;
 import dev.tessera.train.report.ReportData;
 import dev.tessera.train.report.TrainingReport;
@@ -194,8 +195,7 @@ public final class TrainingJob {
         int perEpoch = Math.max(1, trainImages / t.batchSize());
         int steps = Math.multiplyExact(options.epochs(), perEpoch);
         int logEvery = Math.max(1, Math.min(t.logEvery(), Math.max(1, steps / 200)));
-        return new TrainConfig(
-                steps, t.batchSize(), t.learningRate(), t.seed(), t.initBatches(), logEvery);
+        return t.withSteps(steps, logEvery);
     }
 
     private static double imagesPerSecond(
@@ -305,12 +305,12 @@ public final class TrainingJob {
     private TrainingSummary summary(TrainedTokenizer model, DataSplits data, TrainConfig training) {
         Map<String, String> config = new LinkedHashMap<>();
         Architecture arch = model.network().architecture();
-        config.put("width", String.valueOf(arch.width()));
-        config.put("downsample", String.valueOf(arch.downsample()));
-        config.put("residual_blocks", String.valueOf(arch.residualBlocks()));
+        config.putAll(arch.backbone().describe());
+        config.putAll(training.optimizer().describe());
         config.putAll(model.quantizer().describe(model.params()));
         if (model.quantizer().config() instanceof GmVqConfig gmvq
-                && gmvq.learnPosteriorVariance()) {
+                && (gmvq.posteriorVarianceMode() != PosteriorVarianceMode.FIXED
+                        || gmvq.posteriorVarianceEnd() != 1)) {
             config.put(
                     PosteriorVarianceTrace.KEY,
                     PosteriorVarianceTrace.format(model.history().reports()));

@@ -18,9 +18,12 @@ import java.util.Map;
  * @param tauMin temperature at the end (annealed exponentially)
  * @param beta weight of KL(q̄_B ‖ uniform)
  * @param gamma weight of the expected squared distance term
- * @param straightThrough hard one-hot sample forward with the soft gradient; soft sample otherwise
- * @param learnPosteriorVariance train log σ_q² by gradient from its initial value (a known
- *     posterior-collapse risk: the loss can lower the sharpness of q instead of moving codes)
+ * @param estimator how the sampled code is fed forward and the decoder's gradient routed back
+ * @param posteriorVarianceMode σ_q² fixed after initialisation, trained by gradient, or
+ *     re-estimated after every step
+ * @param posteriorVarianceEnd with a fixed σ_q², its value at the end of training as a fraction of
+ *     its initial value, reached exponentially (1: constant); below 1 the posterior the decoder
+ *     trains on sharpens towards the nearest code it is evaluated on
  */
 public record GmVqConfig(
         int codebookSize,
@@ -31,11 +34,12 @@ public record GmVqConfig(
         double tauMin,
         double beta,
         double gamma,
-        boolean straightThrough,
-        boolean learnPosteriorVariance)
+        GradientEstimator estimator,
+        PosteriorVarianceMode posteriorVarianceMode,
+        double posteriorVarianceEnd)
         implements QuantizerConfig {
 
-    /** Settings with σ_q² not learned. */
+    /** Settings with σ_q² neither learned nor annealed. */
     public GmVqConfig(
             int codebookSize,
             int codeDim,
@@ -45,7 +49,7 @@ public record GmVqConfig(
             double tauMin,
             double beta,
             double gamma,
-            boolean straightThrough) {
+            GradientEstimator estimator) {
         this(
                 codebookSize,
                 codeDim,
@@ -55,8 +59,9 @@ public record GmVqConfig(
                 tauMin,
                 beta,
                 gamma,
-                straightThrough,
-                false);
+                estimator,
+                PosteriorVarianceMode.FIXED,
+                1.0);
     }
 
     public GmVqConfig {
@@ -81,11 +86,32 @@ public record GmVqConfig(
         if (beta < 0 || gamma < 0) {
             throw new IllegalArgumentException("beta and gamma must be non-negative");
         }
+        if (estimator == null || posteriorVarianceMode == null) {
+            throw new IllegalArgumentException(
+                    "a gradient estimator and a posterior variance mode are required");
+        }
+        if (!(posteriorVarianceEnd > 0) || posteriorVarianceEnd > 1) {
+            throw new IllegalArgumentException(
+                    "the final posterior variance ratio must be in (0, 1], got "
+                            + posteriorVarianceEnd);
+        }
+        if (posteriorVarianceMode != PosteriorVarianceMode.FIXED && posteriorVarianceEnd != 1) {
+            throw new IllegalArgumentException(
+                    "only a fixed posterior variance follows a schedule; a "
+                            + posteriorVarianceMode.flag()
+                            + " one cannot");
+        }
+    }
+
+    /** Whether log σ_q² is a trainable parameter. */
+    public boolean learnPosteriorVariance() {
+        return posteriorVarianceMode == PosteriorVarianceMode.LEARNED;
     }
 
     /** Defaults for a codebook of {@code codebookSize} codes of dimension {@code codeDim}. */
     public static GmVqConfig defaults(int codebookSize, int codeDim) {
-        return new GmVqConfig(codebookSize, codeDim, 0.0, 0.5, 1.0, 0.1, 0.01, 1.0, true);
+        return new GmVqConfig(
+                codebookSize, codeDim, 0.0, 0.5, 1.0, 0.1, 0.01, 1.0, GradientEstimator.GUMBEL);
     }
 
     @Override
@@ -103,16 +129,30 @@ public record GmVqConfig(
         Map<String, String> m = new LinkedHashMap<>();
         m.put("beta", String.valueOf(beta));
         m.put("gamma", String.valueOf(gamma));
-        m.put("tau0", String.valueOf(tau0));
-        m.put("tau_min", String.valueOf(tauMin));
-        m.put(
-                "posterior_variance_mode",
-                learnPosteriorVariance
-                        ? "learned"
-                        : posteriorVariance == 0 ? "estimated at init, fixed" : "fixed");
+        if (estimator.usesTemperature()) {
+            m.put("tau0", String.valueOf(tau0));
+            m.put("tau_min", String.valueOf(tauMin));
+        }
+        m.put("posterior_variance_mode", describePosteriorVariance());
         m.put("noise_variance", String.valueOf(noiseVariance));
-        m.put("gumbel", straightThrough ? "straight-through" : "soft");
+        m.put("estimator", estimator.flag());
         return m;
+    }
+
+    private String describePosteriorVariance() {
+        if (posteriorVarianceMode != PosteriorVarianceMode.FIXED) {
+            return posteriorVarianceMode.flag();
+        }
+        String start = posteriorVariance == 0 ? "estimated at init, " : "";
+        return posteriorVarianceEnd == 1
+                ? start + "fixed"
+                : start + "annealed to " + posteriorVarianceEnd + " of it";
+    }
+
+    /** σ_q² at training progress {@code t} ∈ [0, 1] as a fraction of its initial value. */
+    public double posteriorVarianceScale(double progress) {
+        double t = Math.max(0, Math.min(1, progress));
+        return Math.pow(posteriorVarianceEnd, t);
     }
 
     /** τ at training progress {@code t} ∈ [0, 1]: τ₀ (τ_min / τ₀)^t. */

@@ -14,6 +14,9 @@ final class MetricGlossary {
                     Map.entry("psnr", "10·log10(1/mse), in dB; higher is better"),
                     Map.entry("perplexity", "exp(entropy) of the hard code frequencies"),
                     Map.entry("soft_perplexity", "exp(entropy) of the mean posterior q(c|x)"),
+                    Map.entry(
+                            "mean_max_posterior",
+                            "mean of max_c q(c|x): how often a sampled code is the nearest"),
                     Map.entry("usage", "fraction of the K codes used at least once"),
                     Map.entry("dead_codes", "codes never used: K − used"),
                     Map.entry("generalization_gap", "test mse − train mse"),

@@ -11,15 +11,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
-/** Adam with bias correction; keeps its moment estimates beside the parameters they belong to. */
+/**
+ * Adam with bias correction and decoupled weight decay (AdamW) on the parameters named at
+ * construction; keeps its moment estimates beside the parameters they belong to.
+ *
+ * <p>Each parameter is updated by {@link AdamKernel}: one fused native call per parameter.
+ */
 public final class Adam {
 
     private final double learningRate;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
+    private final double weightDecay;
+    private final Set<String> decayed;
     private final Map<String, NDArray[]> moments = new HashMap<>();
     private long step;
 
@@ -28,14 +36,20 @@ public final class Adam {
     }
 
     public Adam(double learningRate, double beta1, double beta2, double epsilon) {
-        if (!(learningRate > 0)) {
-            throw new IllegalArgumentException(
-                    "learning rate must be positive, got " + learningRate);
-        }
-        this.learningRate = learningRate;
-        this.beta1 = beta1;
-        this.beta2 = beta2;
-        this.epsilon = epsilon;
+        this(new OptimizerConfig(learningRate, 0, 1, beta1, beta2, epsilon, 0, 0), Set.of());
+    }
+
+    /**
+     * AdamW with {@code config}'s betas, epsilon and weight decay; the decay applies to the
+     * parameters named in {@code decayed} only.
+     */
+    public Adam(OptimizerConfig config, Set<String> decayed) {
+        this.learningRate = config.learningRate();
+        this.beta1 = config.beta1();
+        this.beta2 = config.beta2();
+        this.epsilon = config.epsilon();
+        this.weightDecay = config.weightDecay();
+        this.decayed = Set.copyOf(decayed);
     }
 
     public long step() {
@@ -76,7 +90,8 @@ public final class Adam {
             NDArray[] m =
                     moments.computeIfAbsent(
                             entry.getKey(), k -> newMoments(params.manager(), param, scratch));
-            AdamKernel.update(param, m[0], m[1], step, rate, 0, beta1, beta2, epsilon);
+            double decay = decayed.contains(entry.getKey()) ? weightDecay : 0;
+            AdamKernel.update(param, m[0], m[1], step, rate, decay, beta1, beta2, epsilon);
         }
     }
 

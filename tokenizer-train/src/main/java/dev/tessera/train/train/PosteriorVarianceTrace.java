@@ -3,7 +3,7 @@ package dev.tessera.train.train;
 import java.util.List;
 
 /**
- * GM-VQ's learned σ_q² over training, as the manifest records it: the config entry {@link #KEY},
+ * GM-VQ's learned, tracked or annealed σ_q² over training, as the manifest records it: the config entry {@link #KEY},
  * {@code step=value} pairs joined by commas. The trainer writes it and {@code tessera analyze}
  * reads it back; a shrinking σ_q² is a posterior-collapse risk worth watching (docs/gmvq.md).
  */

@@ -17,14 +17,29 @@ public final class StepCost {
 
     /** Forward FLOPs of one image through {@code layers} from an input of [c, h, w]. */
     public static double forwardFlops(List<Layer> layers, int c, int h, int w) {
+        return flops(layers, new int[] {c, h, w});
+    }
+
+    /** FLOPs of {@code layers}; updates {@code shape} to their output's. */
+    private static double flops(List<Layer> layers, int[] shape) {
         double flops = 0;
-        int[] shape = {c, h, w};
         for (Layer layer : layers) {
             if (layer instanceof Layer.Conv conv) {
                 flops += conv(conv, shape);
             } else if (layer instanceof Layer.Residual res) {
-                flops += conv(res.first(), shape);
-                flops += conv(res.second(), shape);
+                int[] input = shape.clone();
+                flops += flops(res.branch(), shape);
+                if (res.shortcut() != null) {
+                    flops += conv(res.shortcut(), input);
+                }
+            } else if (layer instanceof Layer.Attention attention) {
+                // q, k, v projections, then qᵀk and v·weights: two [HW × HW × C] products.
+                double positions = (double) shape[1] * shape[2];
+                for (Layer.Conv conv : List.of(attention.query(), attention.key())) {
+                    flops += conv(conv, shape.clone());
+                }
+                flops += conv(attention.value(), shape);
+                flops += 2 * 2.0 * positions * positions * shape[0];
             } else if (layer instanceof Layer.Upsample up) {
                 shape[1] *= up.factor();
                 shape[2] *= up.factor();

@@ -24,11 +24,11 @@ import java.util.function.Consumer;
 
 /**
  * Trains a tokenizer: encoder, quantizer and decoder together, minimising the reconstruction error
- * plus the quantizer's own loss, with Adam. Codebooks start from the first batches' encoder
- * outputs. Epochs are seeded permutations of the data; every random draw of a step (batch, Gumbel
- * and noise samples, code resets) is seeded from the run's seed and the step number, so on the CPU
- * a run is deterministic and a run resumed from a checkpoint ends with the same parameters as an
- * uninterrupted one.
+ * plus the quantizer's own loss, with AdamW on a warm-up and cosine learning-rate schedule.
+ * Codebooks start from the first batches' encoder outputs. Epochs are seeded permutations of the
+ * data; every random draw of a step (batch, Gumbel and noise samples, code resets) is seeded from
+ * the run's seed and the step number, so on the CPU a run is deterministic and a run resumed from a
+ * checkpoint ends with the same parameters as an uninterrupted one.
  */
 public final class TokenizerTrainer {
 
@@ -128,7 +128,7 @@ public final class TokenizerTrainer {
         NDManager manager = NDManager.newBaseManager(devices.get(0));
         try {
             ParameterSet params = new ParameterSet(manager);
-            Adam adam = new Adam(config.learningRate());
+            Adam adam = new Adam(config.optimizer(), network.decayedParameters());
             TrainingHistory history = new TrainingHistory();
             int startStep = 0;
             double elapsedBefore = 0;
@@ -245,6 +245,7 @@ public final class TokenizerTrainer {
                 double progress = (step - 1) / (double) Math.max(1, config.steps() - 1);
                 Engine.getEngine("PyTorch")
                         .setRandomSeed((int) Seeds.mix(config.seed(), ENGINE_STREAM, step));
+                int stepNumber = step;
                 StepRunner.HostResult result =
                         runner.step(
                                 params,
@@ -252,10 +253,7 @@ public final class TokenizerTrainer {
                                 step,
                                 progress,
                                 stats,
-                                scratch -> {
-                                    adam.state().forEach(a -> a.tempAttach(scratch));
-                                    adam.update(params, scratch);
-                                });
+                                scratch -> update(params, adam, scratch, stepNumber));
                 if (quantizer.updatesAfterStep()) {
                     quantizer.afterStep(
                             params,
@@ -285,7 +283,7 @@ public final class TokenizerTrainer {
                                 quantizer.temperature(progress),
                                 elapsed,
                                 quantizer instanceof GmVqQuantizer gmvq
-                                        ? gmvq.posteriorVariance(params)
+                                        ? gmvq.posteriorVariance(params, progress)
                                         : Double.NaN);
                 history.add(report);
                 listener.progress(report);
@@ -314,6 +312,17 @@ public final class TokenizerTrainer {
         history.finish(
                 elapsedBefore + (System.nanoTime() - start) / 1e9,
                 devices.size() == 1 ? devices.get(0).toString() : devices.toString());
+    }
+
+    /**
+     * The AdamW update at the schedule's learning rate for {@code step}, with the gradients first
+     * clipped to the configured global norm (on the device).
+     */
+    private void update(ParameterSet params, Adam adam, NDManager scratch, int step) {
+        adam.state().forEach(a -> a.tempAttach(scratch));
+        OptimizerConfig optimizer = config.optimizer();
+        GradientClipping.clip(params, optimizer.clipGradNorm());
+        adam.update(params, scratch, optimizer.learningRate(step, config.steps()));
     }
 
     private void saveCheckpoint(

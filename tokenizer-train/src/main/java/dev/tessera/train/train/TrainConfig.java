@@ -5,13 +5,29 @@ package dev.tessera.train.train;
  *
  * @param steps optimisation steps
  * @param batchSize images per step
- * @param learningRate Adam's step size
+ * @param optimizer AdamW, its learning-rate schedule and gradient clipping
  * @param seed seeds weights, batches, Gumbel noise and the k-means initialisation
  * @param initBatches batches of encoder outputs the codebook's k-means initialisation sees
  * @param logEvery steps between progress reports
  */
 public record TrainConfig(
-        int steps, int batchSize, double learningRate, long seed, int initBatches, int logEvery) {
+        int steps,
+        int batchSize,
+        OptimizerConfig optimizer,
+        long seed,
+        int initBatches,
+        int logEvery) {
+
+    /** A run with the default optimiser settings at peak learning rate {@code learningRate}. */
+    public TrainConfig(
+            int steps,
+            int batchSize,
+            double learningRate,
+            long seed,
+            int initBatches,
+            int logEvery) {
+        this(steps, batchSize, OptimizerConfig.defaults(learningRate), seed, initBatches, logEvery);
+    }
 
     public TrainConfig {
         if (steps < 1) {
@@ -20,12 +36,19 @@ public record TrainConfig(
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
-        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException(
-                    "learning rate must be positive, got " + learningRate);
-        }
+        java.util.Objects.requireNonNull(optimizer, "optimizer");
         if (initBatches < 1 || logEvery < 1) {
             throw new IllegalArgumentException("init batches and log interval must be positive");
         }
+    }
+
+    /** The peak learning rate. */
+    public double learningRate() {
+        return optimizer.learningRate();
+    }
+
+    /** The same run with another step budget and log interval. */
+    public TrainConfig withSteps(int newSteps, int newLogEvery) {
+        return new TrainConfig(newSteps, batchSize, optimizer, seed, initBatches, newLogEvery);
     }
 }

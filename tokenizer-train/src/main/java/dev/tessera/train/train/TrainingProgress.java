@@ -46,23 +46,34 @@ public record TrainingProgress(
     }
 
     /**
-     * One line for a terminal, e.g. {@code step 400/1500 loss 0.0213 mse 0.0172 usage 0.97 ...}.
+     * One line for a terminal, e.g. {@code step 400/1500 loss 0.0213 mse 0.0172 usage 0.97 ...},
+     * with the temperature and σ_q² only for quantizers that have them.
      */
     public String format() {
         int width = String.valueOf(steps).length();
-        return String.format(
-                Locale.ROOT,
-                "step %"
-                        + width
-                        + "d/%d  loss %.4f  mse %.4f  usage %.2f  tau %.3f  %.1f steps/s  ETA %s",
-                step,
-                steps,
-                loss,
-                mse,
-                usage,
-                temperature,
-                stepsPerSecond(),
-                formatDuration(etaSeconds()));
+        StringBuilder line =
+                new StringBuilder(
+                        String.format(
+                                Locale.ROOT,
+                                "step %" + width + "d/%d  loss %.4f  mse %.4f  usage %.2f",
+                                step,
+                                steps,
+                                loss,
+                                mse,
+                                usage));
+        if (Double.isFinite(temperature)) {
+            line.append(String.format(Locale.ROOT, "  tau %.3f", temperature));
+        }
+        if (Double.isFinite(posteriorVariance)) {
+            line.append(String.format(Locale.ROOT, "  sigma_q^2 %.3g", posteriorVariance));
+        }
+        line.append(
+                String.format(
+                        Locale.ROOT,
+                        "  %.1f steps/s  ETA %s",
+                        stepsPerSecond(),
+                        formatDuration(etaSeconds())));
+        return line.toString();
     }
 
     static String formatDuration(double seconds) {

@@ -10,11 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.train.cli.Flags.UsageException;
 import dev.tessera.train.data.ResizeMode;
+import dev.tessera.train.model.ConvBackbone;
+import dev.tessera.train.model.ResNetBackbone;
 import dev.tessera.train.pipeline.TrainOptions;
 import dev.tessera.train.quantize.FsqConfig;
 import dev.tessera.train.quantize.GmVqConfig;
+import dev.tessera.train.quantize.GradientEstimator;
+import dev.tessera.train.quantize.PosteriorVarianceMode;
 import dev.tessera.train.quantize.VqConfig;
 import dev.tessera.train.quantize.VqEmaConfig;
+import dev.tessera.train.train.OptimizerConfig;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 class TrainSettingsTest {
 
@@ -44,6 +50,75 @@ class TrainSettingsTest {
         assertEquals(Path.of("tok"), o.out());
         assertEquals(Path.of("tok.checkpoints"), o.checkpointDir());
         assertEquals("synthetic", o.data());
+    }
+
+    @Test
+    void archFlagsBuildTheResnetAndRefuseTheOtherFamilysSettings() {
+        TrainOptions o =
+                options(
+                        "--out",
+                        "t",
+                        "--arch",
+                        "resnet",
+                        "--width",
+                        "16",
+                        "--channel-mult",
+                        "1,2,4",
+                        "--blocks-per-level",
+                        "3",
+                        "--attention");
+        assertEquals(
+                new ResNetBackbone(16, List.of(1, 2, 4), 3, true), o.architecture().backbone());
+        assertEquals(4, o.architecture().downsample());
+        assertEquals(
+                new ConvBackbone(32, 4, 1, 1), options("--out", "t").architecture().backbone());
+        UsageException conv =
+                assertThrows(
+                        UsageException.class, () -> options("--out", "t", "--channel-mult", "1,2"));
+        assertEquals("--channel-mult does not apply to --arch conv", conv.getMessage());
+        UsageException resnet =
+                assertThrows(
+                        UsageException.class,
+                        () -> options("--out", "t", "--arch", "resnet", "--depth", "2"));
+        assertEquals("--depth does not apply to --arch resnet", resnet.getMessage());
+        UsageException downsample =
+                assertThrows(
+                        UsageException.class,
+                        () -> options("--out", "t", "--arch", "resnet", "--downsample", "8"));
+        assertTrue(downsample.getMessage().contains("= 4 with --channel-mult 1,2,2"));
+        UsageException mult =
+                assertThrows(
+                        UsageException.class,
+                        () -> options("--out", "t", "--arch", "resnet", "--channel-mult", "1,x"));
+        assertTrue(mult.getMessage().startsWith("--channel-mult must be comma-separated"));
+    }
+
+    @Test
+    void optimizerFlagsReachTheConfig() {
+        OptimizerConfig o =
+                options(
+                                "--out",
+                                "t",
+                                "--lr",
+                                "1e-3",
+                                "--warmup-steps",
+                                "50",
+                                "--lr-floor",
+                                "0.2",
+                                "--adam-betas",
+                                "0.5, 0.9",
+                                "--weight-decay",
+                                "0.05",
+                                "--clip-grad-norm",
+                                "2")
+                        .training()
+                        .optimizer();
+        assertEquals(new OptimizerConfig(1e-3, 50, 0.2, 0.5, 0.9, 1e-8, 0.05, 2), o);
+        UsageException betas =
+                assertThrows(
+                        UsageException.class, () -> options("--out", "t", "--adam-betas", "0.9"));
+        assertEquals(
+                "--adam-betas must be two numbers, e.g. 0.9,0.99; got '0.9'", betas.getMessage());
     }
 
     @Test
@@ -70,7 +145,32 @@ class TrainSettingsTest {
                         "1",
                         "--soft-gumbel",
                         "--learn-posterior-variance");
-        assertEquals(new GmVqConfig(64, 4, 0.25, 1, 2, 0.5, 0.3, 2, false, true), o.quantizer());
+        assertEquals(
+                new GmVqConfig(
+                        64, 4, 0.25, 1, 2, 0.5, 0.3, 2, GradientEstimator.GUMBEL_SOFT,
+                        PosteriorVarianceMode.LEARNED,
+                        1.0),
+                o.quantizer());
+    }
+
+    @Test
+    void estimatorAndPosteriorVarianceScheduleFlagsReachTheGmVqConfig() {
+        TrainOptions o =
+                options(
+                        "--out",
+                        "/tmp/x",
+                        "--estimator",
+                        "posterior-mean",
+                        "--posterior-variance-end",
+                        "0.25");
+        GmVqConfig gm = (GmVqConfig) o.quantizer();
+        assertEquals(GradientEstimator.POSTERIOR_MEAN, gm.estimator());
+        assertEquals(0.25, gm.posteriorVarianceEnd());
+        Flags.UsageException e =
+                assertThrows(
+                        Flags.UsageException.class,
+                        () -> options("--out", "/tmp/x", "--estimator", "rao"));
+        assertTrue(e.getMessage().contains("gumbel, gumbel-soft, posterior-mean"), e.getMessage());
     }
 
     @Test

@@ -98,6 +98,31 @@ class SyntheticShapesTest {
     }
 
     @Test
+    void rgbImagesHaveColouredShapesOnADarkBackground() {
+        ImageBatch batch = new SyntheticShapes(16, 3).generate(COUNT, 5L);
+        assertArrayEquals(new long[] {COUNT, 3, 16, 16}, batch.shape());
+        assertArrayEquals(batch.pixels(), new SyntheticShapes(16, 3).generate(COUNT, 5L).pixels());
+        int coloured = 0;
+        for (int n = 0; n < COUNT; n++) {
+            int brightest = 0;
+            for (int y = 0; y < 16; y++) {
+                for (int x = 0; x < 16; x++) {
+                    int r = batch.pixel(n, 0, y, x);
+                    int g = batch.pixel(n, 1, y, x);
+                    int b = batch.pixel(n, 2, y, x);
+                    brightest = Math.max(brightest, Math.max(r, Math.max(g, b)));
+                    if (Math.abs(r - g) > 30 || Math.abs(g - b) > 30) {
+                        coloured++;
+                    }
+                }
+            }
+            assertTrue(brightest >= 90, "image " + n + " has no shape; brightest " + brightest);
+        }
+        // Far from gray copies: most images hold pixels whose channels differ clearly.
+        assertTrue(coloured > COUNT * 16, "only " + coloured + " coloured pixels");
+    }
+
+    @Test
     void nonPositiveCountAndTinySizeAreRefused() {
         IllegalArgumentException count =
                 assertThrows(

@@ -43,6 +43,13 @@ class SoftAssignmentsTest {
         soft.add(new float[] {0});
         soft.add(new float[] {-1});
         assertEquals(1.8566641584, soft.perplexity(), 1e-6);
+        // max q: ½ and 0.8807971, mean 0.6903985.
+        assertEquals(0.6903985, soft.meanMaxPosterior(), 1e-6);
+    }
+
+    @Test
+    void meanMaxPosteriorIsUnknownBeforeAnyRow() {
+        assertTrue(Double.isNaN(new SoftAssignments(TWO_POINTS, 2, 1, 1.0).meanMaxPosterior()));
     }
 
     @Test

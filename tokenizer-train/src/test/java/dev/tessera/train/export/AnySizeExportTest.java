@@ -21,6 +21,7 @@ import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.GmVqConfig;
 import dev.tessera.train.quantize.GmVqQuantizer;
+import dev.tessera.train.train.OptimizerConfig;
 import dev.tessera.train.train.TokenizerTrainer;
 import dev.tessera.train.train.TrainConfig;
 import dev.tessera.train.train.TrainedTokenizer;
@@ -58,7 +59,8 @@ class AnySizeExportTest {
                 new TokenizerTrainer(
                                 new TokenizerNetwork(arch),
                                 new GmVqQuantizer(GmVqConfig.defaults(32, 4)),
-                                new TrainConfig(30, 16, 4e-3, 5, 2, 100),
+                                new TrainConfig(
+                                        30, 16, OptimizerConfig.constant(4e-3), 5, 2, 100),
                                 Device.cpu(),
                                 p -> {})
                         .train(new SyntheticShapes().generate(256, 5))) {

@@ -22,6 +22,7 @@ import dev.tessera.runtime.onnx.OrtEnvironments;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.FloatTensor;
 import dev.tessera.train.model.ParameterSet;
+import dev.tessera.train.model.ResNetBackbone;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.Codebook;
 
@@ -58,14 +59,15 @@ class TokenizerGraphsTest {
                 new TokenizerNetwork(arch).initParameters(params, seed);
                 Map<String, FloatTensor> weights = new HashMap<>(params.snapshot());
                 SplittableRandom random = new SplittableRandom(seed);
-                weights.replaceAll(
-                        (name, t) ->
-                                name.endsWith(".bias") ? randomTensor(t.shape(), 0.1, random) : t);
-                // Gain 3 and bias 0.5 spread decoded pixels over much of (0, 255) without clipping
-                // them,
-                // so that the comparison sees many distinct levels and few saturated ones.
+                // Every tensor random, so that no wiring hides behind a zero: biases, norm scales
+                // and shifts, and the convolutions that start at zero (residual branch ends and the
+                // decoder head) at the fan-in scale of the others.
+                weights.replaceAll((name, t) -> randomized(name, t, random));
+                // A small head and bias 0.5 spread decoded pixels over much of (0, 255) without
+                // clipping them, so that the comparison sees many distinct levels and few
+                // saturated ones.
                 FloatTensor head = weights.get("decoder.head.weight");
-                weights.put("decoder.head.weight", scaled(head, 3f));
+                weights.put("decoder.head.weight", scaled(head, 0.2f));
                 weights.put(
                         "decoder.head.bias", fill(weights.get("decoder.head.bias").shape(), 0.5f));
                 return new Tokenizer(
@@ -116,6 +118,18 @@ class TokenizerGraphsTest {
             return new FloatTensor(new long[] {CODES, arch.codeDim()}, codes);
         }
 
+        private static FloatTensor randomized(String name, FloatTensor t, SplittableRandom random) {
+            long[] shape = t.shape();
+            if (shape.length == 1) {
+                // Biases and norm shifts around 0, norm scales around 1.
+                boolean normScale = name.endsWith(".weight");
+                FloatTensor noise = randomTensor(shape, normScale ? 0.5 : 0.1, random);
+                return normScale ? shifted(noise, 1f) : noise;
+            }
+            long fanIn = shape[1] * shape[2] * shape[3];
+            return randomTensor(shape, Math.sqrt(3.0 / fanIn), random);
+        }
+
         void loadInto(ParameterSet params) {
             weights.forEach(params::put);
         }
@@ -125,6 +139,23 @@ class TokenizerGraphsTest {
     void encoderAndDecoderMatchTheTrainer() throws OrtException {
         Architecture arch = new Architecture(1, 16, 16, 8, 4, 4, 1);
         roundTrip(Tokenizer.random(arch, 7), 5, 11);
+    }
+
+    @Test
+    void resnetWithoutAttentionMatchesTheTrainer() throws OrtException {
+        // Two levels (downsample 2), 8 then 16 channels: GroupNorm with 4 and 8 groups, a 1x1
+        // shortcut where the channels double; colour input.
+        Architecture arch =
+                new Architecture(3, 16, 16, 4, new ResNetBackbone(8, List.of(1, 2), 1, false));
+        roundTrip(Tokenizer.random(arch, 5), 3, 17);
+    }
+
+    @Test
+    void resnetWithAttentionMatchesTheTrainer() throws OrtException {
+        // Three levels (downsample 4), two blocks per level, self-attention over the 4x4 grid.
+        Architecture arch =
+                new Architecture(1, 16, 16, 4, new ResNetBackbone(8, List.of(1, 2, 2), 2, true));
+        roundTrip(Tokenizer.random(arch, 9), 4, 23);
     }
 
     @Test
@@ -443,6 +474,14 @@ class TokenizerGraphsTest {
         float[] data = t.data().clone();
         for (int i = 0; i < data.length; i++) {
             data[i] *= factor;
+        }
+        return new FloatTensor(t.shape(), data);
+    }
+
+    private static FloatTensor shifted(FloatTensor t, float offset) {
+        float[] data = t.data().clone();
+        for (int i = 0; i < data.length; i++) {
+            data[i] += offset;
         }
         return new FloatTensor(t.shape(), data);
     }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class GmVqConfigTest {
 
     private static GmVqConfig withTemperatures(double tau0, double tauMin) {
-        return new GmVqConfig(16, 4, 0.5, 0.5, tau0, tauMin, 0.1, 1.0, true);
+        return new GmVqConfig(16, 4, 0.5, 0.5, tau0, tauMin, 0.1, 1.0, GradientEstimator.GUMBEL);
     }
 
     @Test
@@ -42,29 +42,29 @@ class GmVqConfigTest {
         GmVqConfig config = GmVqConfig.defaults(512, 8);
         assertEquals(0.0, config.posteriorVariance());
         assertEquals(0.5, config.noiseVariance());
-        assertTrue(config.straightThrough());
+        assertEquals(GradientEstimator.GUMBEL, config.estimator());
     }
 
     @Test
     void invalidSettingsAreRefused() {
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new GmVqConfig(1, 4, 0.5, 0.5, 1, 0.1, 0.1, 1, true));
+                () -> new GmVqConfig(1, 4, 0.5, 0.5, 1, 0.1, 0.1, 1, GradientEstimator.GUMBEL));
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new GmVqConfig(16, 0, 0.5, 0.5, 1, 0.1, 0.1, 1, true));
+                () -> new GmVqConfig(16, 0, 0.5, 0.5, 1, 0.1, 0.1, 1, GradientEstimator.GUMBEL));
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new GmVqConfig(16, 4, -1, 0.5, 1, 0.1, 0.1, 1, true));
+                () -> new GmVqConfig(16, 4, -1, 0.5, 1, 0.1, 0.1, 1, GradientEstimator.GUMBEL));
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new GmVqConfig(16, 4, 0.5, 0, 1, 0.1, 0.1, 1, true));
+                () -> new GmVqConfig(16, 4, 0.5, 0, 1, 0.1, 0.1, 1, GradientEstimator.GUMBEL));
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new GmVqConfig(16, 4, 0.5, 0.5, 1, 0.1, -0.1, 1, true));
+                () -> new GmVqConfig(16, 4, 0.5, 0.5, 1, 0.1, -0.1, 1, GradientEstimator.GUMBEL));
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new GmVqConfig(16, 4, Double.NaN, 0.5, 1, 0.1, 0.1, 1, true));
+                () -> new GmVqConfig(16, 4, Double.NaN, 0.5, 1, 0.1, 0.1, 1, GradientEstimator.GUMBEL));
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> withTemperatures(0.1, 1.0));
         assertTrue(

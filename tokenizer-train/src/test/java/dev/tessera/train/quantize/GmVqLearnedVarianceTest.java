@@ -21,7 +21,9 @@ class GmVqLearnedVarianceTest {
     private static final float[] ROWS = {0, 0, 0, 1, 10, 10, 10, 11};
 
     private static GmVqConfig config(double posteriorVariance, boolean learned) {
-        return new GmVqConfig(2, 2, posteriorVariance, 0.5, 1.0, 0.1, 0.1, 1.0, true, learned);
+        return new GmVqConfig(2, 2, posteriorVariance, 0.5, 1.0, 0.1, 0.1, 1.0, GradientEstimator.GUMBEL,
+                learned ? PosteriorVarianceMode.LEARNED : PosteriorVarianceMode.FIXED,
+                1.0);
     }
 
     @Test

@@ -37,7 +37,15 @@ class GmVqQuantizerTest {
             double gamma,
             boolean straightThrough) {
         return new GmVqConfig(
-                k, l, posteriorVariance, noiseVariance, 1.0, 0.1, beta, gamma, straightThrough);
+                k,
+                l,
+                posteriorVariance,
+                noiseVariance,
+                1.0,
+                0.1,
+                beta,
+                gamma,
+                straightThrough ? GradientEstimator.GUMBEL : GradientEstimator.GUMBEL_SOFT);
     }
 
     private static ParameterSet withCodebook(NDManager manager, int k, int l, float[] codes) {
@@ -47,37 +55,109 @@ class GmVqQuantizerTest {
     }
 
     @Test
-    void logPosteriorIsLogSoftmaxOfNegativeDistanceOverTwiceTheVariance() {
+    void posteriorIsSoftmaxOfNegativeDistanceOverTwiceTheVariance() {
         try (NDManager manager = NDManager.newBaseManager()) {
+            // Codes 0, 1, √2 on a line: a row at 0 has d = 0, 1, 2.
+            ParameterSet params =
+                    withCodebook(manager, 3, 2, new float[] {0, 0, 1, 0, (float) Math.sqrt(2), 0});
+            NDArray row = manager.create(new float[] {0, 0}, new Shape(1, 2));
             GmVqQuantizer half = new GmVqQuantizer(config(3, 2, 0.5, 0.5, 0.1, 1, true));
-            // σ² = ½: logits −d = 0, −1, −2; log-normaliser log(1 + e⁻¹ + e⁻²) = 0.4076059644.
-            NDArray distances = manager.create(new float[] {0, 1, 2}, new Shape(1, 3));
+            // σ² = ½: log q = −d − log(1 + e⁻¹ + e⁻²) = −d − 0.4076059644.
             assertArrayEquals(
                     new float[] {-0.40760596f, -1.40760596f, -2.40760596f},
-                    half.logPosterior(distances).toFloatArray(),
+                    half.logits(params, row, 0).logSoftmax(1).toFloatArray(),
                     1e-5f);
-
+            // σ² = 2: a row at (−2, 0) has d = 4, 9, (2 + √2)² = 11.6568542; logits −d/4.
             GmVqQuantizer two = new GmVqQuantizer(config(3, 2, 2.0, 0.5, 0.1, 1, true));
-            // σ² = 2: logits −d/4 with d = 0, 4, 8 are again 0, −1, −2; second row all equal → log
-            // ⅓.
-            NDArray rows = manager.create(new float[] {0, 4, 8, 5, 5, 5}, new Shape(2, 3));
-            float logThird = (float) Math.log(1.0 / 3);
+            NDArray far = manager.create(new float[] {-2, 0}, new Shape(1, 2));
+            double[] d = {4, 9, 11.656854249492381};
+            double norm = 0;
+            for (double v : d) {
+                norm += Math.exp(-v / 4);
+            }
+            float[] expected = new float[3];
+            for (int c = 0; c < 3; c++) {
+                expected[c] = (float) (-d[c] / 4 - Math.log(norm));
+            }
             assertArrayEquals(
-                    new float[] {
-                        -0.40760596f, -1.40760596f, -2.40760596f, logThird, logThird, logThird
-                    },
-                    two.logPosterior(rows).toFloatArray(),
-                    1e-5f);
+                    expected, two.logits(params, far, 0).logSoftmax(1).toFloatArray(), 1e-5f);
         }
     }
 
     @Test
-    void logPosteriorBeforeTheVarianceIsKnownIsRefused() {
+    void annealedPosteriorVarianceShrinksExponentiallyToItsEndRatio() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            GmVqConfig annealed =
+                    new GmVqConfig(
+                            2,
+                            1,
+                            0.5,
+                            0.5,
+                            1,
+                            0.1,
+                            0.1,
+                            1,
+                            GradientEstimator.GUMBEL,
+                            PosteriorVarianceMode.FIXED,
+                            0.25);
+            GmVqQuantizer quantizer = new GmVqQuantizer(annealed);
+            ParameterSet params = new ParameterSet(manager);
+            quantizer.initParameters(params, new float[] {-1, -1, 1, 1}, 1L);
+            assertEquals(0.5, quantizer.posteriorVariance(params, 0), 1e-6);
+            assertEquals(0.25, quantizer.posteriorVariance(params, 0.5), 1e-6);
+            // The trained model's σ_q² is the end of the schedule.
+            assertEquals(0.125, quantizer.posteriorVariance(params), 1e-6);
+            // Codes at ±1, row at 0.5: d = 2.25, 0.25; at σ_q² = 0.125 the logit gap is 2/0.25 = 8.
+            NDArray row = manager.create(new float[] {0.5f}, new Shape(1, 1));
+            float[] logits = quantizer.logits(params, row, 1).toFloatArray();
+            float gap = logits[0] > logits[1] ? logits[0] - logits[1] : logits[1] - logits[0];
+            assertEquals(8f, gap, 1e-5f);
+        }
+    }
+
+    @Test
+    void trackedPosteriorVarianceIsReestimatedFromEachStepsNearestCodes() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            GmVqConfig tracked =
+                    new GmVqConfig(
+                            2,
+                            2,
+                            0.7,
+                            0.5,
+                            1,
+                            0.1,
+                            0.1,
+                            1,
+                            GradientEstimator.POSTERIOR_MEAN,
+                            PosteriorVarianceMode.TRACKED,
+                            1.0);
+            GmVqQuantizer quantizer = new GmVqQuantizer(tracked);
+            assertTrue(quantizer.updatesAfterStep());
+            ParameterSet params = withCodebook(manager, 2, 2, new float[] {0, 0.5f, 10, 10.5f});
+            params.putBuffer(
+                    GmVqQuantizer.LOG_POSTERIOR_VARIANCE,
+                    new FloatTensor(new long[] {1}, new float[] {(float) Math.log(0.7)}));
+            quantizer.restore(params);
+            // Every row 0.5 from its code: Σ d = 4 · 0.25 over 4 rows and L = 2 → σ_q² = ⅛.
+            quantizer.afterStep(
+                    params,
+                    new float[] {0, 0, 0, 1, 10, 10, 10, 11},
+                    new int[] {0, 0, 1, 1},
+                    new SplittableRandom(1));
+            assertEquals(0.125, quantizer.posteriorVariance(), 1e-6);
+            assertEquals(0.125, quantizer.posteriorVariance(params), 1e-6);
+            assertEquals("tracked", quantizer.describe(params).get("posterior_variance_mode"));
+        }
+    }
+
+    @Test
+    void posteriorBeforeTheVarianceIsKnownIsRefused() {
         try (NDManager manager = NDManager.newBaseManager()) {
             GmVqQuantizer estimated = new GmVqQuantizer(GmVqConfig.defaults(3, 2));
             assertEquals(0.0, estimated.posteriorVariance());
-            NDArray distances = manager.create(new float[] {0, 1, 2}, new Shape(1, 3));
-            assertThrows(IllegalStateException.class, () -> estimated.logPosterior(distances));
+            ParameterSet params = withCodebook(manager, 3, 2, FAR_CODES);
+            NDArray row = manager.create(new float[] {0, 0}, new Shape(1, 2));
+            assertThrows(IllegalStateException.class, () -> estimated.logits(params, row, 0));
         }
     }
 

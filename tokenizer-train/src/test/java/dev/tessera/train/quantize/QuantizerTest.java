@@ -19,7 +19,7 @@ class QuantizerTest {
     private static final float[] CODES = {0, 0, 3, 4, -4, 3};
 
     private static Quantizer quantizer() {
-        return new GmVqQuantizer(new GmVqConfig(3, 2, 0.5, 0.5, 1.0, 0.1, 0.1, 1.0, true));
+        return new GmVqQuantizer(new GmVqConfig(3, 2, 0.5, 0.5, 1.0, 0.1, 0.1, 1.0, GradientEstimator.GUMBEL));
     }
 
     private static ParameterSet params(NDManager manager) {

@@ -74,7 +74,7 @@ class ScalarOperandLifetimeTest {
     @Test
     void gmVqLossGradientStaysFiniteThroughGarbageCollection() throws InterruptedException {
         GmVqQuantizer quantizer =
-                new GmVqQuantizer(new GmVqConfig(4, 2, 0.5, 0.5, 1.0, 0.1, 0.3, 0.7, true));
+                new GmVqQuantizer(new GmVqConfig(4, 2, 0.5, 0.5, 1.0, 0.1, 0.3, 0.7, GradientEstimator.GUMBEL));
         try (NDManager manager = NDManager.newBaseManager()) {
             ParameterSet params = new ParameterSet(manager);
             float[] rows = {0, 0, 1, 1, 3, 0, 0, 3, 2, 2, -1, 0};

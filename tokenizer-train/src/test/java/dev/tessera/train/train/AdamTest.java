@@ -14,6 +14,8 @@ import dev.tessera.train.model.ParameterSet;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Set;
+
 class AdamTest {
 
     private static final String W = "w";
@@ -70,6 +72,35 @@ class AdamTest {
             assertArrayEquals(
                     new float[] {1.1998335f, 4.8001665f}, params.get(W).toFloatArray(), 1e-5f);
             assertEquals(2, adam.step());
+        }
+    }
+
+    @Test
+    void weightDecayShrinksOnlyTheNamedParametersAndIsDecoupledFromTheGradient() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ParameterSet params = new ParameterSet(manager);
+            params.put(W, new FloatTensor(new long[] {2}, new float[] {1, 5}));
+            params.put("bias", new FloatTensor(new long[] {2}, new float[] {1, 5}));
+            Adam adam =
+                    new Adam(new OptimizerConfig(0.1, 0, 0, 0.9, 0.999, 1e-8, 0.5, 0), Set.of(W));
+            try (NDManager scratch = params.manager().newSubManager()) {
+                params.arrays().values().forEach(a -> a.tempAttach(scratch));
+                try (GradientCollector collector =
+                        Engine.getEngine("PyTorch").newGradientCollector()) {
+                    NDArray loss =
+                            params.get(W)
+                                    .sub(3f)
+                                    .square()
+                                    .sum()
+                                    .add(params.get("bias").sub(3f).square().sum());
+                    collector.backward(loss);
+                }
+                adam.update(params, scratch);
+            }
+            // w ← w − lr·wd·w − lr·sign(g): 1 − 0.05 + 0.1, 5 − 0.25 − 0.1; the bias only moves
+            // by the Adam step.
+            assertArrayEquals(new float[] {1.05f, 4.65f}, params.get(W).toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {1.1f, 4.9f}, params.get("bias").toFloatArray(), 1e-6f);
         }
     }
 

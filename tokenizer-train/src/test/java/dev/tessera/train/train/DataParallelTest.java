@@ -35,7 +35,14 @@ class DataParallelTest {
                 new TokenizerTrainer(
                         new TokenizerNetwork(ARCH),
                         VqConfig.defaults(8, 2).create(),
-                        new TrainConfig(6, 16, 2e-3, 3, 1, 3),
+                        // A constant rate (no warm-up, floor 1), gradients clipped to norm 1.
+                        new TrainConfig(
+                                6,
+                                16,
+                                new OptimizerConfig(2e-3, 0, 1, 0.9, 0.99, 1e-8, 0, 1),
+                                3,
+                                1,
+                                3),
                         devices,
                         new TrainingListener() {},
                         null,

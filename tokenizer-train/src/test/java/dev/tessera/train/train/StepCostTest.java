@@ -32,6 +32,26 @@ class StepCostTest {
     }
 
     @Test
+    void shortcutsAndAttentionCountTheirProducts() {
+        List<Layer> layers =
+                List.of(
+                        // Branch 2→4 3×3 at 4×4: 2·4·18·16 = 2304; shortcut 2→4 1×1: 2·4·2·16 =
+                        // 256.
+                        new Layer.Residual(
+                                List.of(
+                                        Layer.GroupNorm.of("n", 2),
+                                        new Layer.Silu(),
+                                        new Layer.Conv("r.a", 2, 4, 3, 1)),
+                                new Layer.Conv("r.s", 2, 4, 1, 1)),
+                        // q, k, v 4→4 1×1: 3 · 2·4·4·16 = 1536; qᵀk and v·w: 2 · 2·16·16·4 = 4096.
+                        new Layer.Attention(
+                                new Layer.Conv("q", 4, 4, 1, 1),
+                                new Layer.Conv("k", 4, 4, 1, 1),
+                                new Layer.Conv("v", 4, 4, 1, 1)));
+        assertEquals(2304 + 256 + 1536 + 4096, StepCost.forwardFlops(layers, 2, 4, 4));
+    }
+
+    @Test
     void strideTwoOnAnOddSizeRoundsUpAsPaddedConvolutionDoes() {
         // 7×5 → 4×3 → 2×2 (padding 1: floor((n + 2 − 3)/2) + 1).
         List<Layer> layers =

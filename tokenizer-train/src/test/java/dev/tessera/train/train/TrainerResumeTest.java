@@ -2,6 +2,7 @@ package dev.tessera.train.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -155,6 +156,31 @@ class TrainerResumeTest {
             assertEquals(config.steps(), model.history().steps());
             return model.params().snapshot();
         }
+    }
+
+    @Test
+    void resumedRunThroughWarmUpClippingAndWeightDecayMatches(@TempDir Path tmp) throws Exception {
+        // Interrupted inside the 6-step warm-up, resumed into the cosine decay; a clip norm so
+        // small that every step is clipped; weight decay on the kernels.
+        OptimizerConfig optimizer = new OptimizerConfig(3e-3, 6, 0.1, 0.9, 0.95, 1e-8, 0.05, 0.01);
+        TrainConfig config = new TrainConfig(8, 16, optimizer, 13, 1, 2);
+        QuantizerConfig gm = GmVqConfig.defaults(8, 2);
+        Map<String, FloatTensor> straight = uninterrupted(gm, config, tmp.resolve("a"));
+        assertSameParameters(straight, resumed(gm, config, tmp.resolve("b"), 4));
+        // Guards the test itself: the clipping acts (an unclipped run ends elsewhere).
+        TrainConfig unclipped =
+                new TrainConfig(
+                        8,
+                        16,
+                        new OptimizerConfig(3e-3, 6, 0.1, 0.9, 0.95, 1e-8, 0.05, 0),
+                        13,
+                        1,
+                        2);
+        String name = "encoder.stem.weight";
+        assertNotEquals(
+                straight.get(name),
+                uninterrupted(gm, unclipped, tmp.resolve("c")).get(name),
+                "clipping had no effect");
     }
 
     @Test

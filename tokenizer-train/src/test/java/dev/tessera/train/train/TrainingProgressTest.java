@@ -27,6 +27,23 @@ class TrainingProgressTest {
     }
 
     @Test
+    void formatLeavesOutTheFieldsAQuantizerDoesNotHave() {
+        // vq-ema: no temperature, no posterior variance.
+        TrainingProgress vq = new TrainingProgress(400, 1500, 0.0213, 0.0172, 0.97, Double.NaN, 20.0);
+        assertEquals(
+                "step  400/1500  loss 0.0213  mse 0.0172  usage 0.97  20.0 steps/s  ETA 55s",
+                vq.format());
+        // GM-VQ with the posterior-mean estimator: σ_q², no temperature.
+        TrainingProgress gm =
+                new TrainingProgress(
+                        400, 1500, 0.0213, 0.0172, 0.97, Double.NaN, 20.0, 0.0012345);
+        assertEquals(
+                "step  400/1500  loss 0.0213  mse 0.0172  usage 0.97  sigma_q^2 0.00123  20.0"
+                        + " steps/s  ETA 55s",
+                gm.format());
+    }
+
+    @Test
     void formatPadsTheStepToTheWidthOfTheTotal() {
         TrainingProgress p = new TrainingProgress(7, 100000, 1, 1, 1, 1, 1);
         assertTrue(p.format().startsWith("step      7/100000  "), p.format());

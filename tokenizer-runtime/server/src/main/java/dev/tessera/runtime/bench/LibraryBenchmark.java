@@ -37,6 +37,7 @@ import java.util.concurrent.Callable;
         synopsisHeading = "",
         customSynopsis = "usage: tessera bench-library --model DIR [options]%n",
         description = {
+            "Encode and decode throughput of a tokenizer directory in process.",
             "",
             "Measures Tokenizer.encode and decode of one tokenizer directory in process over"
                     + " batch sizes, intra-op threads, spinning and instances (callers at once,"

@@ -47,6 +47,7 @@ import java.util.concurrent.Callable;
         synopsisHeading = "",
         customSynopsis = "usage: tessera bench-serve --target HOST:PORT[,HOST:PORT...] [options]%n",
         description = {
+            "Load generator: N concurrent callers against a running tessera serve.",
             "",
             "Load generator: N concurrent callers in this process, each sending its next call as"
                     + " soon as the last is answered, against a running tessera serve (or several,"

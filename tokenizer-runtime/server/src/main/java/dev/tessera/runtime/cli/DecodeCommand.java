@@ -46,6 +46,7 @@ import java.util.concurrent.Callable;
                 "usage: tessera decode (--model DIR | --server HOST:PORT) --tokens FILE --out-dir"
                         + " DIR%n",
         description = {
+            "Decodes a token file into PNG files.",
             "",
             "Decodes a token file (.npy or .json) into one PNG per grid. The PNGs are named after"
                     + " the images a .json file records (a.png, ...), else 000000.png, 000001.png,"

@@ -36,6 +36,7 @@ import java.util.concurrent.Callable;
                 "usage: tessera encode (--model DIR | --server HOST:PORT) --out FILE"
                         + " (IMAGE... | FOLDER)%n",
         description = {
+            "Encodes PNG files into a token file (.npy or .json).",
             "",
             "Encodes PNG (or JPEG) files into token grids. Every image must have a size the model"
                     + " takes, all the same (nothing is resized): its training size, or any"

@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
         synopsisHeading = "",
         customSynopsis = "usage: tessera export-triton --model DIR --out REPOSITORY [options]%n",
         description = {
+            "Writes a tokenizer's ONNX graphs as a Triton model repository.",
             "",
             "Writes the tokenizer's two ONNX graphs into a Triton model repository as"
                     + " NAME.encoder/VERSION/model.onnx and NAME.decoder/VERSION/model.onnx, each"

@@ -38,6 +38,7 @@ import java.util.concurrent.Callable;
                 "usage: tessera serve --model DIR [--model DIR ...] [--models REPOSITORY]"
                         + " [options]%n",
         description = {
+            "Serves tokenizer directories over gRPC.",
             "",
             "Serves tokenizers over gRPC: tessera.v1.TokenizerService (Encode, Decode, their"
                     + " streaming forms EncodeStream and DecodeStream, ListModels, GetModel) and, on"

@@ -71,14 +71,14 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(
             names = "--quantizers",
-            paramLabel = "LIST",
+            paramLabel = "Q",
             split = ",",
             description = "quantizers to train (default gmvq,vq,vq-ema,fsq)")
     private List<String> quantizers = List.of("gmvq", "vq", "vq-ema", "fsq");
 
     @Option(
             names = "--seeds",
-            paramLabel = "LIST",
+            paramLabel = "S",
             split = ",",
             description = "seeds; every quantizer is trained once per seed (default 1,2,3)")
     private List<Long> seeds = List.of(1L, 2L, 3L);

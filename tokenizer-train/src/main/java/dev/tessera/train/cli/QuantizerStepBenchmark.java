@@ -74,7 +74,7 @@ final class QuantizerStepBenchmark implements Callable<Integer> {
 
     @Option(
             names = "--quantizers",
-            paramLabel = "LIST",
+            paramLabel = "Q",
             split = ",",
             description = "quantizers to time, the first the reference (default vq-ema,gmvq)")
     private List<String> quantizers = List.of("vq-ema", "gmvq");

@@ -66,7 +66,7 @@ public final class ServeBenchmark implements Callable<Integer> {
 
     @Option(
             names = "--target",
-            paramLabel = "HOST:PORT[,HOST:PORT...]",
+            paramLabel = "HOST:PORT",
             split = ",",
             description =
                     "the server to load; several servers (e.g. two settings of one machine) are"
@@ -93,7 +93,7 @@ public final class ServeBenchmark implements Callable<Integer> {
 
     @Option(
             names = "--callers",
-            paramLabel = "N,N,...",
+            paramLabel = "N",
             split = ",",
             description = "numbers of concurrent callers (default 1,16,64,256)")
     private List<Integer> callers = List.of(1, 16, 64, 256);
@@ -114,7 +114,7 @@ public final class ServeBenchmark implements Callable<Integer> {
 
     @Option(
             names = "--metrics",
-            paramLabel = "URL[,URL...]",
+            paramLabel = "URL",
             split = ",",
             description =
                     "each --target's metrics, e.g. http://127.0.0.1:9464/metrics (tessera serve"

@@ -22,14 +22,14 @@ final class SweepOptions {
 
     @Option(
             names = "--batches",
-            paramLabel = "N,N,...",
+            paramLabel = "N",
             split = ",",
             description = "library batch sizes (default 1,16,64,256)")
     List<Integer> batches = List.of(1, 16, 64, 256);
 
     @Option(
             names = "--threads",
-            paramLabel = "N,N,...",
+            paramLabel = "N",
             split = ",",
             description =
                     "library intra-op threads per run; 0: ONNX Runtime's choice; cores: 1, 2, 4, …"
@@ -38,7 +38,7 @@ final class SweepOptions {
 
     @Option(
             names = "--instances",
-            paramLabel = "N,N,...",
+            paramLabel = "N",
             split = ",",
             description =
                     "library callers at once, each on a session of its own (default 1; the"

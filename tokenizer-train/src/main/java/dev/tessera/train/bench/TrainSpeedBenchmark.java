@@ -17,6 +17,7 @@ import dev.tessera.train.gpu.GpuSettings;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.GmVqConfig;
+import dev.tessera.train.quantize.GradientEstimator;
 import dev.tessera.train.train.DeviceSelection;
 import dev.tessera.train.train.OptimizerConfig;
 import dev.tessera.train.train.StepProfile;
@@ -137,7 +138,10 @@ public final class TrainSpeedBenchmark {
                         args.integer("code-dim", 8, 1),
                         args.integer("residual-blocks", 1, 0),
                         args.integer("depth", 1, 1));
-        GmVqConfig gmvq = GmVqConfig.defaults(args.integer("codebook-size", 512, 2), arch.codeDim());
+        // The reference script implements the paper's straight-through Gumbel-softmax.
+        GmVqConfig gmvq =
+                GmVqConfig.defaults(args.integer("codebook-size", 512, 2), arch.codeDim())
+                        .withEstimator(GradientEstimator.GUMBEL);
         List<Integer> batches = args.integers("batches", List.of(64, 256), devices.size());
         int repeats = args.integer("repeats", 3, 1);
         ImageBatch pythonImages =

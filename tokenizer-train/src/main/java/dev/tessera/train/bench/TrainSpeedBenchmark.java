@@ -18,6 +18,7 @@ import dev.tessera.train.data.SyntheticShapes;
 import dev.tessera.train.model.Architecture;
 import dev.tessera.train.model.TokenizerNetwork;
 import dev.tessera.train.quantize.GmVqConfig;
+import dev.tessera.train.quantize.GradientEstimator;
 import dev.tessera.train.train.DeviceSelection;
 import dev.tessera.train.train.OptimizerConfig;
 import dev.tessera.train.train.StepProfile;
@@ -213,7 +214,10 @@ public final class TrainSpeedBenchmark implements Callable<Integer> {
                         codeDim,
                         residualBlocks,
                         depth);
-        GmVqConfig gmvq = GmVqConfig.defaults(codebookSize, arch.codeDim());
+        // The reference script implements the paper's straight-through Gumbel-softmax.
+        GmVqConfig gmvq =
+                GmVqConfig.defaults(codebookSize, arch.codeDim())
+                        .withEstimator(GradientEstimator.GUMBEL);
         if (batches.isEmpty() || batches.stream().anyMatch(b -> b < devices.size())) {
             throw CommandLines.usageError(
                     spec,

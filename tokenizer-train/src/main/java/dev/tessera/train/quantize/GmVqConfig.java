@@ -108,10 +108,39 @@ public record GmVqConfig(
         return posteriorVarianceMode == PosteriorVarianceMode.LEARNED;
     }
 
-    /** Defaults for a codebook of {@code codebookSize} codes of dimension {@code codeDim}. */
+    /**
+     * Defaults for a codebook of {@code codebookSize} codes of dimension {@code codeDim}: σ_q²
+     * estimated at initialisation and kept, noise variance ½, β = 0.01, γ = 0.25, and the
+     * straight-through estimator: the best of the ablation in docs/gmvq-ablation.md (docs/gmvq.md
+     * derives why straight-through fits the ALBO where q is broad on the scale of the codebook).
+     */
     public static GmVqConfig defaults(int codebookSize, int codeDim) {
         return new GmVqConfig(
-                codebookSize, codeDim, 0.0, 0.5, 1.0, 0.1, 0.01, 1.0, GradientEstimator.GUMBEL);
+                codebookSize,
+                codeDim,
+                0.0,
+                0.5,
+                1.0,
+                0.1,
+                0.01,
+                0.25,
+                GradientEstimator.ENCODER_STRAIGHT_THROUGH);
+    }
+
+    /** The same settings with another gradient estimator. */
+    public GmVqConfig withEstimator(GradientEstimator other) {
+        return new GmVqConfig(
+                codebookSize,
+                codeDim,
+                posteriorVariance,
+                noiseVariance,
+                tau0,
+                tauMin,
+                beta,
+                gamma,
+                other,
+                posteriorVarianceMode,
+                posteriorVarianceEnd);
     }
 
     @Override

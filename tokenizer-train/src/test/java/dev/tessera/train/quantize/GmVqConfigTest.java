@@ -42,7 +42,18 @@ class GmVqConfigTest {
         GmVqConfig config = GmVqConfig.defaults(512, 8);
         assertEquals(0.0, config.posteriorVariance());
         assertEquals(0.5, config.noiseVariance());
-        assertEquals(GradientEstimator.GUMBEL, config.estimator());
+        assertEquals(GradientEstimator.ENCODER_STRAIGHT_THROUGH, config.estimator());
+        assertEquals(PosteriorVarianceMode.FIXED, config.posteriorVarianceMode());
+        assertEquals(1.0, config.posteriorVarianceEnd());
+    }
+
+    @Test
+    void withEstimatorChangesOnlyTheEstimator() {
+        GmVqConfig paper = GmVqConfig.defaults(512, 8).withEstimator(GradientEstimator.GUMBEL);
+        assertEquals(GradientEstimator.GUMBEL, paper.estimator());
+        assertEquals(
+                GmVqConfig.defaults(512, 8),
+                paper.withEstimator(GradientEstimator.ENCODER_STRAIGHT_THROUGH));
     }
 
     @Test

@@ -39,10 +39,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -360,9 +356,7 @@ class BadRequestTableTest {
     /** Calls Encode with raw bytes as the message, as a broken or hostile client could. */
     private Object callWithBytes(byte[] bytes) {
         MethodDescriptor<byte[], byte[]> method =
-                TokenizerServiceGrpc.getEncodeMethod().toBuilder(
-                                new BytesMarshaller(), new BytesMarshaller())
-                        .build();
+                RawBytes.method(TokenizerServiceGrpc.getEncodeMethod());
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + TOKEN);
         return ClientCalls.blockingUnaryCall(
@@ -371,22 +365,6 @@ class BadRequestTableTest {
                 method,
                 CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS),
                 bytes);
-    }
-
-    private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 
     @Test

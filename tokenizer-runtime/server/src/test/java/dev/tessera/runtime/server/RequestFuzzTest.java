@@ -37,10 +37,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -266,28 +262,11 @@ class RequestFuzzTest {
     }
 
     private Object callWithBytes(MethodDescriptor<?, ?> typed, byte[] bytes) {
-        MethodDescriptor<byte[], byte[]> method =
-                typed.toBuilder(new BytesMarshaller(), new BytesMarshaller()).build();
+        MethodDescriptor<byte[], byte[]> method = RawBytes.method(typed);
         return ClientCalls.blockingUnaryCall(
                 channel,
                 method,
                 CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS),
                 bytes);
-    }
-
-    private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.runtime.cli;
 
+import dev.tessera.runtime.Causes;
 import dev.tessera.runtime.artifact.TokenizerLoadException;
 import dev.tessera.runtime.onnx.Tokenizer;
 import dev.tessera.runtime.server.ModelRegistry;
@@ -263,7 +264,7 @@ public final class ServeCommand implements AutoCloseable {
                     "cannot listen on "
                             + where
                             + " ("
-                            + rootMessage(e)
+                            + Causes.rootMessage(e)
                             + "); choose another --port or --host",
                     e);
         }
@@ -281,18 +282,10 @@ public final class ServeCommand implements AutoCloseable {
                             + ":"
                             + args.metricsPort()
                             + " ("
-                            + rootMessage(e)
+                            + Causes.rootMessage(e)
                             + "); choose another --metrics-port",
                     e);
         }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return String.valueOf(root.getMessage());
     }
 
     /** The running server. */

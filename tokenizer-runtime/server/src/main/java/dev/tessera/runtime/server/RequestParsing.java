@@ -2,6 +2,8 @@ package dev.tessera.runtime.server;
 
 import com.google.protobuf.Message;
 
+import dev.tessera.runtime.Causes;
+
 import io.grpc.Attributes;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -77,14 +79,6 @@ final class RequestParsing {
         return "request message";
     }
 
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return String.valueOf(root.getMessage());
-    }
-
     private static void closeQuietly(InputStream in) {
         try {
             in.close();
@@ -144,7 +138,7 @@ final class RequestParsing {
                                 "request: the message is not a valid "
                                         + type
                                         + " ("
-                                        + rootMessage(e)
+                                        + Causes.rootMessage(e)
                                         + "); check that client and server use the same .proto"),
                         new Metadata());
                 // The handler stops as if the client had gone away.

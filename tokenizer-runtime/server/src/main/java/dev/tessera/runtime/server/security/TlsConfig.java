@@ -1,5 +1,7 @@
 package dev.tessera.runtime.server.security;
 
+import dev.tessera.runtime.Causes;
+
 import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettySslContextServerCredentials;
@@ -59,7 +61,7 @@ public record TlsConfig(Path certChain, Path privateKey, Optional<Path> clientCa
                             + " / --tls-key "
                             + privateKey
                             + ": not a PEM certificate chain and PKCS#8 private key ("
-                            + rootMessage(e)
+                            + Causes.rootMessage(e)
                             + "); convert the key with 'openssl pkcs8 -topk8 -nocrypt'",
                     e);
         }
@@ -71,7 +73,7 @@ public record TlsConfig(Path certChain, Path privateKey, Optional<Path> clientCa
                         "--tls-client-ca "
                                 + clientCa.get()
                                 + ": not a PEM file of CA certificates ("
-                                + rootMessage(e)
+                                + Causes.rootMessage(e)
                                 + ")",
                         e);
             }
@@ -87,18 +89,10 @@ public record TlsConfig(Path certChain, Path privateKey, Optional<Path> clientCa
                             + privateKey
                             + (clientCa.isPresent() ? " / --tls-client-ca " + clientCa.get() : "")
                             + ": cannot set up TLS ("
-                            + rootMessage(e)
+                            + Causes.rootMessage(e)
                             + ")",
                     e);
         }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return String.valueOf(root.getMessage());
     }
 
     private static void requireReadable(String option, Path file) throws IOException {

@@ -10,6 +10,7 @@ import dev.tessera.runtime.ImageBatch;
 import dev.tessera.runtime.TokenBatch;
 import dev.tessera.runtime.testing.ManualClock;
 
+import io.grpc.Deadline;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -38,6 +39,14 @@ class TokenizerClientRetryTest {
                     .withMaxAttempts(5)
                     .withBackoff(Duration.ofMillis(10), Duration.ofMillis(40));
 
+    private static final Deadline.Ticker STOPPED =
+            new Deadline.Ticker() {
+                @Override
+                public long nanoTime() {
+                    return 0;
+                }
+            };
+
     private final FakeTokenizerService fake = new FakeTokenizerService();
     private Server server;
     private String name;
@@ -45,7 +54,16 @@ class TokenizerClientRetryTest {
     @BeforeEach
     void startFake() throws IOException {
         name = "fake-" + UUID.randomUUID();
-        server = InProcessServerBuilder.forName(name).addService(fake.definition()).build().start();
+        // The clients' deadlines run on a ManualClock; with the server on real time, an attempt
+        // sent with a fraction of a millisecond left would time out on the server before the fake
+        // answers, ending the call early with the server's DEADLINE_EXCEEDED. A server clock that
+        // never moves leaves every deadline to the client's clock.
+        server =
+                InProcessServerBuilder.forName(name)
+                        .deadlineTicker(STOPPED)
+                        .addService(fake.definition())
+                        .build()
+                        .start();
     }
 
     @AfterEach
